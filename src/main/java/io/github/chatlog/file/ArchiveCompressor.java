@@ -1,0 +1,138 @@
+package io.github.chatlog.file;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Compresses rolled files off the logging threads, one at a time on a daemon thread, and applies retention after each.
+ * An archive appears under its final name only when complete: gzip goes to {@code name.gz.tmp}, is forced to disk and
+ * renamed; only then is the staged file deleted. {@link #recover} finishes what a crash or a hurried stop left, so no
+ * {@code .tmp} and no half-written archive survive a restart. One compressor may serve many rolling files.
+ */
+public final class ArchiveCompressor implements AutoCloseable {
+
+    /** How long {@link #close()} waits for queued compressions by default. */
+    public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ExecutorService executor;
+    private final StatusReporter status;
+
+    public ArchiveCompressor(StatusReporter status) {
+        this.status = status;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chatlog-compressor-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues the compression of {@code staged} into {@code archive} (or only retention, when they are the same). */
+    public void submit(Path staged, Path archive, ArchiveRetention retention) {
+        try {
+            executor.execute(() -> {
+                if (!staged.equals(archive)) {
+                    compressNow(staged, archive);
+                }
+                applyRetention(retention);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            status.warn("compressor stopped; " + staged + " stays uncompressed until the next start");
+        }
+    }
+
+    /** Deletes temporary files and queues every staged file of {@code naming} left by an earlier run. */
+    public void recover(ArchiveNaming naming, ArchiveRetention retention) {
+        try {
+            for (Path tmp : naming.temporaries()) {
+                Files.deleteIfExists(tmp);
+                status.info("deleted the unfinished archive " + tmp);
+            }
+            for (Path staged : naming.staged()) {
+                Path archive = naming.finalName(staged);
+                if (Files.exists(archive)) {
+                    Files.deleteIfExists(staged); // compressed and renamed before a crash, source not yet deleted
+                } else {
+                    submit(staged, archive, retention);
+                }
+            }
+        } catch (IOException e) {
+            status.error("could not recover archives: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits up to {@code timeoutMs} for queued work, then stops the thread. Idempotent. */
+    public void close(long timeoutMs) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
+                status.warn("archive compression still running after " + timeoutMs + " ms; it resumes at the next start");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT_MS);
+    }
+
+    private void compressNow(Path staged, Path archive) {
+        Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                try (OutputStream gz = new GZIPOutputStream(Channels.newOutputStream(out), 64 * 1024) {
+                    @Override
+                    public void close() throws IOException {
+                        finish(); // keep the channel open for force()
+                        flush();
+                    }
+                }) {
+                    Files.copy(staged, gz);
+                }
+                out.force(true);
+            }
+            try {
+                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, archive);
+            }
+            Files.delete(staged);
+        } catch (IOException | RuntimeException e) {
+            status.error("could not compress " + staged + " to " + archive + ": " + e.getMessage()
+                    + "; it stays uncompressed and is retried at the next start", e);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // reported above; recover() deletes it at the next start
+            }
+        }
+    }
+
+    private void applyRetention(ArchiveRetention retention) {
+        if (retention == null) {
+            return;
+        }
+        try {
+            retention.apply();
+        } catch (IOException | RuntimeException e) {
+            status.error("could not apply archive retention: " + e.getMessage(), e);
+        }
+    }
+}

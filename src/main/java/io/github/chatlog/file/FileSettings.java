@@ -1,0 +1,58 @@
+package io.github.chatlog.file;
+
+/**
+ * How a {@link RollingFileSink} writes: size limit, flushing, and what it does while the disk fails. Immutable; the
+ * {@code with*} methods return changed copies.
+ *
+ * @param maxFileSize     roll when the live file would pass this many bytes; 0 never rolls
+ * @param immediateFlush  hand every record to the operating system before {@code write} returns
+ * @param bufferSize      bytes buffered when {@code immediateFlush} is off
+ * @param retryIntervalMs after a failed write, how long to wait before reopening the file
+ * @param backlogLimit    bytes of records held in memory while the file cannot be written; past it records are dropped
+ *                        and counted
+ * @param followLinks     whether a symbolic link at the file's path may be followed
+ */
+public record FileSettings(long maxFileSize, boolean immediateFlush, int bufferSize, long retryIntervalMs,
+                           long backlogLimit, boolean followLinks) {
+
+    /** {@value} bytes: 10 MB, as Logback's {@code FileSize} reads "10MB". */
+    public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
+    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    /** {@value} ms: short, so writing resumes soon after the disk comes back. */
+    public static final long DEFAULT_RETRY_INTERVAL_MS = 250;
+    /** {@value} bytes held in memory while the disk fails. */
+    public static final long DEFAULT_BACKLOG_LIMIT = 8L * 1024 * 1024;
+
+    public static final FileSettings DEFAULTS = new FileSettings(DEFAULT_MAX_FILE_SIZE, true, DEFAULT_BUFFER_SIZE,
+            DEFAULT_RETRY_INTERVAL_MS, DEFAULT_BACKLOG_LIMIT, true);
+
+    public FileSettings {
+        if (maxFileSize < 0 || bufferSize <= 0 || retryIntervalMs < 0 || backlogLimit < 0) {
+            throw new IllegalArgumentException("negative or zero setting in " + this);
+        }
+    }
+
+    public FileSettings withMaxFileSize(long bytes) {
+        return new FileSettings(bytes, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks);
+    }
+
+    public FileSettings withImmediateFlush(boolean flag) {
+        return new FileSettings(maxFileSize, flag, bufferSize, retryIntervalMs, backlogLimit, followLinks);
+    }
+
+    public FileSettings withBufferSize(int bytes) {
+        return new FileSettings(maxFileSize, immediateFlush, bytes, retryIntervalMs, backlogLimit, followLinks);
+    }
+
+    public FileSettings withRetryIntervalMs(long ms) {
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, ms, backlogLimit, followLinks);
+    }
+
+    public FileSettings withBacklogLimit(long bytes) {
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, bytes, followLinks);
+    }
+
+    public FileSettings withFollowLinks(boolean flag) {
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, flag);
+    }
+}

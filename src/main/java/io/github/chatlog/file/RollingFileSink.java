@@ -1,0 +1,371 @@
+package io.github.chatlog.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One live append-only file of whole records (lines), rolled by size into archives.
+ *
+ * <p>Records are never split: a record goes whole into the live file or, when it would pass {@code maxFileSize}, the
+ * file is first rolled: renamed to its archive's staged name, reopened empty, given the header line the owner supplies
+ * (the master log's {@code system:log_rotated}), and the staged file is handed to the {@link ArchiveCompressor}.
+ *
+ * <p>Failures never reach the caller. A failed write is cut back to the last whole record, the file is closed, and
+ * records are held in memory (up to {@code backlogLimit} bytes, past that dropped and counted) until a reopen, tried
+ * every {@code retryIntervalMs}, succeeds; then they are written first, in order.
+ *
+ * <p>Thread-safe: one lock per file, held for the write of one record; the owner of the sink owns its lifecycle.
+ */
+public final class RollingFileSink implements AutoCloseable {
+
+    /** Supplies the first line of a new live file after a rollover. */
+    @FunctionalInterface
+    public interface RolloverHeader {
+        /**
+         * @param oldSize         bytes the rolled file held
+         * @param archivePath     the archive's final path, relative to the live file's directory where possible
+         * @param rolloverMillis  the UTC time of the rollover
+         */
+        byte[] firstLine(long oldSize, String archivePath, long rolloverMillis);
+    }
+
+    private final Path path;
+    private final FileSettings settings;
+    private final ArchiveNaming naming;
+    private final ArchiveRetention retention;
+    private final ArchiveCompressor compressor;
+    private final RolloverHeader header;
+    private final StatusReporter status;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // all below guarded by lock
+    private FileChannel channel;
+    private final ByteBuffer buffer;
+    private long written;       // bytes in the file on disk
+    private long contentBytes;  // bytes after the rollover header: 0 means rolling again would gain nothing
+    private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+    private long backlogBytes;
+    private long dropped;
+    private long failingSinceMillis = -1;
+    private long nextRetryMillis;
+    private long nextRollMillis;
+    private boolean closed;
+
+    public RollingFileSink(Path path, FileSettings settings, ArchiveNaming naming, ArchiveRetention retention,
+                           ArchiveCompressor compressor, RolloverHeader header, StatusReporter status, Clock clock) {
+        this.path = path;
+        this.settings = settings;
+        this.naming = naming;
+        this.retention = retention;
+        this.compressor = compressor;
+        this.header = header;
+        this.status = status;
+        this.clock = clock;
+        this.buffer = settings.immediateFlush() ? null : ByteBuffer.allocate(settings.bufferSize());
+    }
+
+    /** Opens the live file, creating its directory; throws when that is impossible, so an owner can refuse to start. */
+    public void open() throws IOException {
+        lock.lock();
+        try {
+            openChannel();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Writes one whole record (normally a line ending in {@code \n}). Never throws. */
+    public void write(byte[] record) {
+        lock.lock();
+        try {
+            if (closed) {
+                dropped++;
+                return;
+            }
+            if (!ready()) {
+                hold(record);
+                return;
+            }
+            try {
+                writeRecord(record);
+            } catch (IOException e) {
+                failed(e);
+                hold(record);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands buffered records to the operating system; also retries a failing file. Never throws. */
+    public void flush() {
+        lock.lock();
+        try {
+            if (!closed && ready()) {
+                try {
+                    flushBuffer();
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reopens a failing file and writes the records held for it, once its retry interval has passed. Never throws. */
+    public void retryIfFailing() {
+        lock.lock();
+        try {
+            if (!closed && channel == null) {
+                ready();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes, makes a last attempt to write held records, and closes. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            nextRetryMillis = 0;
+            if (ready()) {
+                try {
+                    flushBuffer();
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+            if (!backlog.isEmpty() || dropped > 0) {
+                status.error("closing " + path + " with " + (backlog.size() + dropped)
+                        + " records that could not be written", null);
+            }
+            closeChannel();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes in the live file, buffered ones included. */
+    public long size() {
+        lock.lock();
+        try {
+            return written + (buffer == null ? 0 : buffer.position());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean ready() {
+        if (channel != null && backlog.isEmpty()) {
+            return true;
+        }
+        long now = clock.millis();
+        if (channel == null && now < nextRetryMillis) {
+            return false;
+        }
+        try {
+            if (channel == null) {
+                openChannel();
+            }
+            while (!backlog.isEmpty()) {
+                byte[] held = backlog.peekFirst();
+                writeRecord(held);
+                backlog.removeFirst();
+                backlogBytes -= held.length;
+            }
+        } catch (IOException e) {
+            failed(e);
+            return false;
+        }
+        if (failingSinceMillis >= 0) {
+            status.warn("resumed writing " + path + " after " + (now - failingSinceMillis) + " ms"
+                    + (dropped > 0 ? "; " + dropped + " records could not be written and were dropped" : ""));
+            failingSinceMillis = -1;
+            dropped = 0;
+        }
+        return true;
+    }
+
+    private void writeRecord(byte[] record) throws IOException {
+        if (settings.maxFileSize() > 0 && contentBytes > 0 && size() + record.length > settings.maxFileSize()) {
+            roll();
+        }
+        if (buffer == null) {
+            writeFully(ByteBuffer.wrap(record));
+        } else {
+            if (buffer.remaining() < record.length) {
+                flushBuffer();
+            }
+            if (record.length > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap(record));
+            } else {
+                buffer.put(record);
+            }
+        }
+        contentBytes += record.length;
+    }
+
+    private void flushBuffer() throws IOException {
+        if (buffer != null && buffer.position() > 0) {
+            buffer.flip();
+            try {
+                writeFully(buffer);
+            } finally {
+                buffer.compact();
+            }
+        }
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            written += channel.write(bytes);
+        }
+    }
+
+    private void roll() throws IOException {
+        flushBuffer();
+        long now = clock.millis();
+        if (now < nextRollMillis) {
+            return;
+        }
+        long oldSize = written;
+        Path archive = naming.next(now);
+        Path staged = naming.stagedName(archive);
+        closeChannel();
+        try {
+            move(path, staged);
+        } catch (IOException e) {
+            status.error("could not roll " + path + " to " + staged + ": " + e + "; writing on into the live file", e);
+            nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
+            openChannel();
+            return;
+        }
+        openChannel();
+        byte[] first = header.firstLine(oldSize, relativeToLive(archive), now);
+        writeFully(ByteBuffer.wrap(first));
+        contentBytes = 0;
+        compressor.submit(staged, archive, retention);
+    }
+
+    private void openChannel() throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + " is a directory, not a file");
+        }
+        OpenOption[] options = settings.followLinks()
+                ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND}
+                : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS};
+        FileChannel ch = FileChannel.open(path, options);
+        try {
+            long size = ch.size();
+            if (size > 0 && !endsWithNewline(size)) {
+                // a line cut by a crash: the next record starts on a line of its own
+                ch.write(ByteBuffer.wrap(new byte[]{'\n'}));
+                size++;
+            }
+            channel = ch;
+            written = size;
+            contentBytes = size;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private boolean endsWithNewline(long size) throws IOException {
+        try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            reader.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
+    private void failed(IOException e) {
+        long now = clock.millis();
+        if (channel != null) {
+            try {
+                long cut = written;
+                channel.truncate(cut); // drop a partly written record: the retry writes it whole
+            } catch (IOException ignored) {
+                // the file is already failing; the retry reopens it
+            }
+        }
+        if (buffer != null && buffer.position() > 0) {
+            buffer.flip();
+            byte[] pending = new byte[buffer.remaining()];
+            buffer.get(pending);
+            buffer.clear();
+            backlog.addFirst(pending);
+            backlogBytes += pending.length;
+        }
+        closeChannel();
+        nextRetryMillis = now + settings.retryIntervalMs();
+        if (failingSinceMillis < 0) {
+            failingSinceMillis = now;
+            status.error("cannot write " + path + ": " + e.getMessage() + "; holding up to " + settings.backlogLimit()
+                    + " bytes of records in memory and retrying every " + settings.retryIntervalMs() + " ms", e);
+        }
+    }
+
+    private void hold(byte[] record) {
+        if (backlogBytes + record.length > settings.backlogLimit()) {
+            dropped++;
+            return;
+        }
+        backlog.addLast(record);
+        backlogBytes += record.length;
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing buffered remains in a FileChannel; closing cannot lose data
+            }
+            channel = null;
+        }
+    }
+
+    private String relativeToLive(Path archive) {
+        Path dir = path.toAbsolutePath().getParent();
+        Path abs = archive.toAbsolutePath();
+        String rel = dir != null && abs.startsWith(dir) ? dir.relativize(abs).toString() : abs.toString();
+        return rel.replace('\\', '/');
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.chatlog.format;
+
+import io.github.chatlog.event.ErrorInfo;
+import io.github.chatlog.event.KeyValue;
+import io.github.chatlog.event.LogEntry;
+
+import java.util.List;
+
+/**
+ * The master-log line, both directions: {@code {timestamp}|{event_type}|{source}|{message}}.
+ *
+ * <p>The message is the entry's text, then its key-values as {@code key=value} tokens in call order (the session id
+ * first, unless the entry carries {@code session_id} itself), then, for an error, {@code " - SimpleName: message"}.
+ * That message is escaped by {@link LineEscaper}, so one entry is always one line and {@link #parse} gives back the
+ * original text exactly. Readers split on the first three pipes; a pipe inside the message stays as it is.
+ */
+public final class MasterLineFormat {
+
+    /** The key under which the session id is written. */
+    public static final String SESSION_KEY = "session_id";
+
+    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(256));
+
+    private MasterLineFormat() {
+    }
+
+    /** The whole line for {@code entry}, with its trailing {@code \n}. */
+    public static String format(LogEntry entry) {
+        StringBuilder out = new StringBuilder(128);
+        appendLine(out, entry);
+        return out.toString();
+    }
+
+    /** Appends the whole line for {@code entry}, with its trailing {@code \n}. */
+    public static void appendLine(StringBuilder out, LogEntry entry) {
+        UtcTimestamps.append(out, entry.timestamp());
+        out.append('|');
+        FieldSanitizer.appendSanitized(out, entry.eventType());
+        out.append('|');
+        FieldSanitizer.appendSanitized(out, entry.source());
+        out.append('|');
+        StringBuilder message = SCRATCH.get();
+        message.setLength(0);
+        appendMessage(message, entry);
+        LineEscaper.appendEscaped(out, message);
+        if (message.capacity() > 64 * 1024) {
+            SCRATCH.remove(); // do not pin a huge buffer to the thread
+        }
+        out.append('\n');
+    }
+
+    /** The message field of {@code entry}, unescaped: what {@link MasterLine#message()} reads back. */
+    public static String message(LogEntry entry) {
+        StringBuilder message = new StringBuilder(64);
+        appendMessage(message, entry);
+        return message.toString();
+    }
+
+    private static void appendMessage(StringBuilder out, LogEntry entry) {
+        out.append(entry.message());
+        List<KeyValue> kvs = entry.keyValues();
+        if (entry.sessionId() != null && entry.value(SESSION_KEY) == null) {
+            separate(out);
+            KeyValueFormat.appendToken(out, SESSION_KEY, entry.sessionId());
+        }
+        for (int i = 0, n = kvs.size(); i < n; i++) {
+            KeyValue kv = kvs.get(i);
+            separate(out);
+            KeyValueFormat.appendToken(out, kv.key(), kv.value());
+        }
+        ErrorInfo error = entry.error();
+        if (error != null) {
+            if (out.length() > 0) {
+                out.append(" - ");
+            }
+            out.append(error.describe());
+        }
+    }
+
+    private static void separate(StringBuilder out) {
+        if (out.length() > 0) {
+            out.append(' ');
+        }
+    }
+
+    /**
+     * Parses one line (with or without its line break). Returns null for a line that is not a master-log line: a
+     * damaged or foreign line is skipped by readers, never guessed at.
+     */
+    public static MasterLine parse(String line) {
+        int end = line.length();
+        if (end > 0 && line.charAt(end - 1) == '\n') {
+            end--;
+        }
+        String raw = end == line.length() ? line : line.substring(0, end);
+        if (!UtcTimestamps.isTimestamp(raw, 0) || raw.length() <= UtcTimestamps.LENGTH
+                || raw.charAt(UtcTimestamps.LENGTH) != '|') {
+            return null;
+        }
+        int typeStart = UtcTimestamps.LENGTH + 1;
+        int typeEnd = raw.indexOf('|', typeStart);
+        if (typeEnd < 0) {
+            return null;
+        }
+        int sourceEnd = raw.indexOf('|', typeEnd + 1);
+        if (sourceEnd < 0) {
+            return null;
+        }
+        return new MasterLine(raw, raw.substring(0, UtcTimestamps.LENGTH), raw.substring(typeStart, typeEnd),
+                raw.substring(typeEnd + 1, sourceEnd), LineEscaper.unescape(raw.substring(sourceEnd + 1)));
+    }
+}

@@ -1,0 +1,359 @@
+package io.github.chatlog.logback;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.util.Duration;
+import ch.qos.logback.core.util.FileSize;
+import io.github.chatlog.ChatlogVersion;
+import io.github.chatlog.event.ConversationTurns;
+import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.file.ArchiveCompressor;
+import io.github.chatlog.file.ArchiveRetention;
+import io.github.chatlog.file.Compression;
+import io.github.chatlog.file.FileSettings;
+import io.github.chatlog.file.RollingFileSink;
+import io.github.chatlog.file.TimestampArchiveNaming;
+import io.github.chatlog.format.MasterLineFormat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes the master event log: one pipe-delimited line per event ({@code event}, {@code event.*}), per error
+ * ({@code error}, {@code error.*}, and any WARN+ event carrying an exception when attached to the root logger), and,
+ * with {@code logTurns}, a {@code conversation:turn} line per chat entry. Rolls by size into gzip archives named by
+ * UTC rollover time. Writes {@code app:start} first and {@code app:shutdown} last.
+ *
+ * <pre>{@code
+ * <appender name="MASTER" class="io.github.chatlog.logback.MasterLogAppender">
+ *   <file>${CHATLOG_DIR}/master.log</file>
+ *   <maxFileSize>10MB</maxFileSize>
+ * </appender>
+ * }</pre>
+ *
+ * Every setting has a default (see the {@code DEFAULT_*} constants); a bad setting is reported as a status error naming
+ * this appender and the property, and the appender does not start. It never throws into the logging caller.
+ */
+public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** Context property, system property or environment variable naming the log directory. */
+    public static final String DIR_PROPERTY = "CHATLOG_DIR";
+    /** {@value}: the log directory when {@link #DIR_PROPERTY} is not set. */
+    public static final String DEFAULT_DIR = "logs";
+    /** {@value}: the live file's name inside the log directory. */
+    public static final String DEFAULT_FILE_NAME = "master.log";
+    /** {@value}: the archive directory's name beside the live file. */
+    public static final String DEFAULT_ARCHIVE_DIRECTORY_NAME = "archive";
+    /** {@value}. */
+    public static final String DEFAULT_MAX_FILE_SIZE = "10MB";
+    /** {@value}: keep every archive. */
+    public static final int DEFAULT_MAX_ARCHIVES = 0;
+    /** {@value}: with {@code immediateFlush=false}, the longest a line waits in memory. */
+    public static final String DEFAULT_FLUSH_INTERVAL = "1 second";
+    /** {@value}: the source field of the lines the appender writes itself. */
+    public static final String SOURCE = "chatlog";
+
+    /** How often the background task flushes or retries a failing file. */
+    private static final long TICK_MS = 200;
+
+    private String file;
+    private String archiveDirectory;
+    private String maxFileSize = DEFAULT_MAX_FILE_SIZE;
+    private String totalSizeCap;
+    private int maxArchives = DEFAULT_MAX_ARCHIVES;
+    private String compression = "gzip";
+    private boolean immediateFlush = true;
+    private String flushInterval = DEFAULT_FLUSH_INTERVAL;
+    private Boolean logTurns;
+    private boolean captureErrors = true;
+    private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
+    private Clock clock = Clock.systemUTC();
+
+    private RateLimitedStatus status;
+    private EntryMapper mapper;
+    private RollingFileSink sink;
+    private ArchiveCompressor compressor;
+    private ScheduledExecutorService ticker;
+    private boolean turnsOn;
+    private long startedMillis;
+
+    @Override
+    public void start() {
+        if (isStarted()) {
+            return;
+        }
+        int errors = 0;
+        status = new RateLimitedStatus(this, getName());
+
+        Path live = null;
+        try {
+            live = Paths.get(file != null && !file.isBlank() ? file : defaultDirectory() + "/" + DEFAULT_FILE_NAME);
+        } catch (InvalidPathException e) {
+            errors += configError("file", "'" + file + "' is not a valid path: " + e.getReason());
+        }
+        Path archives = null;
+        if (live != null) {
+            try {
+                archives = archiveDirectory != null && !archiveDirectory.isBlank() ? Paths.get(archiveDirectory)
+                        : live.toAbsolutePath().getParent().resolve(DEFAULT_ARCHIVE_DIRECTORY_NAME);
+            } catch (InvalidPathException e) {
+                errors += configError("archiveDirectory", "'" + archiveDirectory + "' is not a valid path: " + e.getReason());
+            }
+        }
+        long maxBytes = parseSize("maxFileSize", maxFileSize, 0);
+        long capBytes = totalSizeCap == null || totalSizeCap.isBlank() ? 0 : parseSize("totalSizeCap", totalSizeCap, 0);
+        errors += maxBytes < 0 ? 1 : 0;
+        errors += capBytes < 0 ? 1 : 0;
+        if (maxArchives < 0) {
+            errors += configError("maxArchives", "must be 0 (keep all) or more, not " + maxArchives);
+        }
+        Compression comp = null;
+        String c = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
+        if (c.equals("gzip") || c.equals("gz")) {
+            comp = Compression.GZIP;
+        } else if (c.equals("none")) {
+            comp = Compression.NONE;
+        } else {
+            errors += configError("compression", "'" + compression + "' is not one of gzip, none");
+        }
+        long flushMs = 0;
+        try {
+            flushMs = (long) Duration.valueOf(flushInterval).getMilliseconds();
+            if (flushMs <= 0) {
+                errors += configError("flushInterval", "must be positive, not '" + flushInterval + "'");
+            }
+        } catch (RuntimeException e) {
+            errors += configError("flushInterval", "'" + flushInterval + "' is not a duration (e.g. 1 second, 500 milliseconds)");
+        }
+        if (sessionKey == null || sessionKey.isBlank()) {
+            errors += configError("sessionKey", "must not be empty");
+        }
+        if (errors > 0) {
+            addError("[" + getName() + "] not started: " + errors + " configuration error(s)");
+            return;
+        }
+
+        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush);
+        String liveName = live.getFileName().toString();
+        String prefix = liveName.endsWith(".log") ? liveName.substring(0, liveName.length() - 4) : liveName;
+        TimestampArchiveNaming naming = new TimestampArchiveNaming(archives, prefix, comp);
+        ArchiveRetention retention = new ArchiveRetention(naming, maxArchives, capBytes);
+        compressor = new ArchiveCompressor(status);
+        sink = new RollingFileSink(live, settings, naming, retention, compressor, this::rotatedLine, status, clock);
+        try {
+            sink.open();
+        } catch (IOException | RuntimeException e) {
+            addError("[" + getName() + "] property 'file': cannot open '" + live + "': " + e, e);
+            compressor.close(0);
+            compressor = null;
+            sink = null;
+            return;
+        }
+        compressor.recover(naming, retention);
+        mapper = new EntryMapper(sessionKey);
+        turnsOn = logTurns != null ? logTurns : ConversationTurns.enabledByEnvironment();
+        startedMillis = clock.millis();
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chatlog-flush-" + getName());
+            t.setDaemon(true);
+            return t;
+        });
+        long flushEveryNanos = TimeUnit.MILLISECONDS.toNanos(flushMs);
+        long[] lastFlush = {System.nanoTime()};
+        long tick = Math.min(TICK_MS, flushMs);
+        ticker.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            if (now - lastFlush[0] >= flushEveryNanos) {
+                lastFlush[0] = now;
+                sink.flush();
+            } else {
+                sink.retryIfFailing(); // so writing resumes soon after the disk comes back, even with no new events
+            }
+        }, tick, tick, TimeUnit.MILLISECONDS);
+
+        write(ownLine(EventTypes.APP_START, "version=" + ChatlogVersion.VERSION + " pid=" + pid()));
+        super.start();
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop();
+        ticker.shutdownNow();
+        write(ownLine(EventTypes.APP_SHUTDOWN, "uptime_ms=" + (clock.millis() - startedMillis)));
+        sink.close();
+        compressor.close();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        try {
+            LogEntry entry = mapper.map(event);
+            if (entry == null) {
+                return;
+            }
+            switch (entry.kind()) {
+                case EVENT -> write(entry);
+                case ERROR -> {
+                    if (captureErrors || LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER) {
+                        write(entry);
+                    }
+                }
+                case CHAT -> {
+                    if (entry.error() != null && EntryMapper.isCapturedError(event)) {
+                        write(entry.toBuilder().kind(LogEntry.Kind.ERROR).build());
+                    } else if (turnsOn) {
+                        write(ConversationTurns.of(entry));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            status.error("could not write an event from logger " + event.getLoggerName() + ": " + e, e);
+        }
+    }
+
+    /** Writes one entry; the single place where entries become bytes. */
+    protected void write(LogEntry entry) {
+        StringBuilder line = LINE.get();
+        line.setLength(0);
+        MasterLineFormat.appendLine(line, entry);
+        sink.write(line.toString().getBytes(StandardCharsets.UTF_8));
+        if (line.capacity() > 64 * 1024) {
+            LINE.remove();
+        }
+    }
+
+    private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(256));
+
+    private LogEntry ownLine(String type, String message) {
+        return LogEntry.builder().timestamp(clock.millis()).eventType(type).source(SOURCE).message(message).build();
+    }
+
+    private byte[] rotatedLine(long oldSize, String archivePath, long rolloverMillis) {
+        LogEntry entry = LogEntry.builder().timestamp(rolloverMillis).eventType(EventTypes.SYSTEM_LOG_ROTATED)
+                .source("rotation")
+                .keyValue("old_size_mb", String.format(Locale.ROOT, "%.2f", oldSize / (1024.0 * 1024.0)))
+                .keyValue("archive", archivePath)
+                .build();
+        return MasterLineFormat.format(entry).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String defaultDirectory() {
+        String dir = getContext() == null ? null : getContext().getProperty(DIR_PROPERTY);
+        if (dir == null) {
+            dir = System.getProperty(DIR_PROPERTY);
+        }
+        if (dir == null) {
+            dir = System.getenv(DIR_PROPERTY);
+        }
+        return dir == null || dir.isBlank() ? DEFAULT_DIR : dir;
+    }
+
+    /** Parses a size like {@code 10MB}; reports and returns -1 when it is not one. */
+    private long parseSize(String property, String value, long ifEmpty) {
+        if (value == null || value.isBlank()) {
+            return ifEmpty;
+        }
+        try {
+            long bytes = FileSize.valueOf(value.trim()).getSize();
+            if (bytes < 0) {
+                throw new IllegalArgumentException();
+            }
+            return bytes;
+        } catch (RuntimeException e) {
+            configError(property, "'" + value + "' is not a file size (e.g. 10MB, 512KB, 1GB)");
+            return -1;
+        }
+    }
+
+    private int configError(String property, String problem) {
+        addError("[" + getName() + "] property '" + property + "': " + problem);
+        return 1;
+    }
+
+    private static long pid() {
+        try {
+            return ProcessHandle.current().pid();
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    // --- settings (JavaBean setters read by Joran) ---
+
+    /** The live file; default {@code ${CHATLOG_DIR}/master.log} ({@code logs/master.log}). */
+    public void setFile(String file) {
+        this.file = file;
+    }
+
+    public String getFile() {
+        return file;
+    }
+
+    /** Where archives go; default {@code archive/} beside the live file. */
+    public void setArchiveDirectory(String archiveDirectory) {
+        this.archiveDirectory = archiveDirectory;
+    }
+
+    /** Roll when the live file would pass this size; default {@value #DEFAULT_MAX_FILE_SIZE}; {@code 0} never rolls. */
+    public void setMaxFileSize(String maxFileSize) {
+        this.maxFileSize = maxFileSize;
+    }
+
+    /** Delete the oldest archives while they take more than this; default none. */
+    public void setTotalSizeCap(String totalSizeCap) {
+        this.totalSizeCap = totalSizeCap;
+    }
+
+    /** Keep at most this many archives; default {@value #DEFAULT_MAX_ARCHIVES} (all). */
+    public void setMaxArchives(int maxArchives) {
+        this.maxArchives = maxArchives;
+    }
+
+    /** {@code gzip} (default) or {@code none}. */
+    public void setCompression(String compression) {
+        this.compression = compression;
+    }
+
+    /** Hand every line to the operating system before the logging call returns; default true. */
+    public void setImmediateFlush(boolean immediateFlush) {
+        this.immediateFlush = immediateFlush;
+    }
+
+    /** With {@code immediateFlush=false}, flush at least this often; default {@value #DEFAULT_FLUSH_INTERVAL}. */
+    public void setFlushInterval(String flushInterval) {
+        this.flushInterval = flushInterval;
+    }
+
+    /** Add a {@code conversation:turn} line per chat entry; default from {@code LOG_CONVERSATION_TURNS}, else false. */
+    public void setLogTurns(boolean logTurns) {
+        this.logTurns = logTurns;
+    }
+
+    /** Record WARN+ events with an exception from any logger; default true. */
+    public void setCaptureErrors(boolean captureErrors) {
+        this.captureErrors = captureErrors;
+    }
+
+    /** The MDC key holding the session id; default {@value EntryMapper#DEFAULT_SESSION_KEY}. */
+    public void setSessionKey(String sessionKey) {
+        this.sessionKey = sessionKey;
+    }
+
+    /** For tests: the clock that stamps rollovers and the appender's own lines. */
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+}

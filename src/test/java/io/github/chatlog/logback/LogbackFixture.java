@@ -1,0 +1,84 @@
+package io.github.chatlog.logback;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
+import org.slf4j.Logger;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A real LoggerContext configured through Joran from XML, with {@code CHATLOG_DIR} pointing at a test directory. */
+public final class LogbackFixture implements AutoCloseable {
+
+    /** The drop-in configuration at the top of the repository (tests run with the project as working directory). */
+    public static final Path EXAMPLE_CONFIG = Path.of("logback-example.xml");
+
+    public final LoggerContext context = new LoggerContext();
+    public final Path dir;
+
+    private LogbackFixture(Path dir) {
+        this.dir = dir;
+        context.setName("test-" + dir.getFileName());
+        // share the MDC that org.slf4j.MDC writes to, as the context SLF4J binds would
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        context.putProperty("CHATLOG_DIR", dir.toString());
+    }
+
+    public static LogbackFixture fromFile(Path xml, Path dir) throws IOException, JoranException {
+        LogbackFixture f = new LogbackFixture(dir);
+        try (InputStream in = Files.newInputStream(xml)) {
+            f.configure(in);
+        }
+        return f;
+    }
+
+    /** Configures from a {@code <configuration>} body. */
+    public static LogbackFixture fromXml(String body, Path dir) throws JoranException {
+        LogbackFixture f = new LogbackFixture(dir);
+        f.configure(new ByteArrayInputStream(("<configuration>" + body + "</configuration>").getBytes(StandardCharsets.UTF_8)));
+        return f;
+    }
+
+    private void configure(InputStream in) throws JoranException {
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(in);
+    }
+
+    /** A logger of this context, used through the plain SLF4J API. */
+    public Logger logger(String name) {
+        return context.getLogger(name);
+    }
+
+    public List<String> statusMessages(int level) {
+        return context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(s -> s.getLevel() == level)
+                .map(Status::getMessage)
+                .collect(Collectors.toList());
+    }
+
+    public List<String> errors() {
+        return statusMessages(Status.ERROR);
+    }
+
+    public Path master() {
+        return dir.resolve("master.log");
+    }
+
+    public List<String> masterLines() throws IOException {
+        return Files.readAllLines(master(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        context.stop();
+    }
+}
