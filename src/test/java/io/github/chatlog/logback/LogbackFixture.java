@@ -21,15 +21,34 @@ public final class LogbackFixture implements AutoCloseable {
     /** The drop-in configuration at the top of the repository (tests run with the project as working directory). */
     public static final Path EXAMPLE_CONFIG = Path.of("logback-example.xml");
 
-    public final LoggerContext context = new LoggerContext();
+    public final LoggerContext context;
     public final Path dir;
 
-    private LogbackFixture(Path dir) {
+    private LogbackFixture(LoggerContext context, Path dir) {
+        this.context = context;
         this.dir = dir;
+        context.putProperty("CHATLOG_DIR", dir.toString());
+    }
+
+    private LogbackFixture(Path dir) {
+        this(new LoggerContext(), dir);
         context.setName("test-" + dir.getFileName());
         // share the MDC that org.slf4j.MDC writes to, as the context SLF4J binds would
         context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
-        context.putProperty("CHATLOG_DIR", dir.toString());
+    }
+
+    /**
+     * Reconfigures the context SLF4J is bound to (what {@code LoggerFactory.getLogger} returns loggers of) from the
+     * drop-in configuration, for code that logs through static SLF4J calls. Close it to reset that context.
+     */
+    public static LogbackFixture globalFromExample(Path dir) throws IOException, JoranException {
+        LoggerContext global = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        global.reset();
+        LogbackFixture f = new LogbackFixture(global, dir);
+        try (InputStream in = Files.newInputStream(EXAMPLE_CONFIG)) {
+            f.configure(in);
+        }
+        return f;
     }
 
     public static LogbackFixture fromFile(Path xml, Path dir) throws IOException, JoranException {

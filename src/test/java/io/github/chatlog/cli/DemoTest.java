@@ -1,0 +1,49 @@
+package io.github.chatlog.cli;
+
+import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.format.MasterLineFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code chatlog demo} in its own JVM with logback-example.xml, as the launcher runs it. */
+class DemoTest {
+
+    @Test
+    void demoLogsASessionAndShowsWhereItWent(@TempDir Path dir) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=" + Path.of("logback-example.xml").toAbsolutePath(),
+                "-DCHATLOG_DIR=" + dir, ChatlogCli.class.getName(), "demo")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("master event log : " + dir.resolve("master.log")), output);
+
+        List<String> lines = Files.readAllLines(dir.resolve("master.log"), StandardCharsets.UTF_8);
+        List<String> types = lines.stream().map(MasterLineFormat::parse).map(MasterLine::eventType).collect(Collectors.toList());
+        assertEquals("app:start", types.get(0));
+        assertEquals("app:shutdown", types.get(types.size() - 1));
+        assertTrue(types.containsAll(List.of("conversation:start", "llm:request", "llm:response", "error:runtime",
+                "conversation:end")), types.toString());
+        assertTrue(output.contains(lines.get(lines.size() - 1)), "the demo prints the log's lines");
+    }
+
+    @Test
+    void unknownCommandIsOneLineAndExitCode2() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = ChatlogCli.run(new String[]{"frobnicate"}, System.out, new java.io.PrintStream(err, true));
+        assertEquals(2, code);
+        assertEquals("chatlog: unknown command 'frobnicate' (try: chatlog help)", err.toString().trim());
+    }
+}
