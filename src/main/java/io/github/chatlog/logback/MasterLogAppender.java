@@ -97,7 +97,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 
         Path live = null;
         try {
-            live = Paths.get(file != null && !file.isBlank() ? file : defaultDirectory() + "/" + DEFAULT_FILE_NAME);
+            live = Paths.get(file != null && !file.isBlank() ? file : chatlogDirectory(getContext()) + "/" + DEFAULT_FILE_NAME);
         } catch (InvalidPathException e) {
             errors += configError("file", "'" + file + "' is not a valid path: " + e.getReason());
         }
@@ -250,8 +250,9 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         return MasterLineFormat.format(entry).getBytes(StandardCharsets.UTF_8);
     }
 
-    private String defaultDirectory() {
-        String dir = getContext() == null ? null : getContext().getProperty(DIR_PROPERTY);
+    /** {@code CHATLOG_DIR} from the Logback context, system properties or environment; else {@value #DEFAULT_DIR}. */
+    static String chatlogDirectory(ch.qos.logback.core.Context context) {
+        String dir = context == null ? null : context.getProperty(DIR_PROPERTY);
         if (dir == null) {
             dir = System.getProperty(DIR_PROPERTY);
         }

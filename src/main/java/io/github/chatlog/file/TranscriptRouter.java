@@ -1,0 +1,288 @@
+package io.github.chatlog.file;
+
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.format.TranscriptFormat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Routes chat entries into one transcript file per session. Knows nothing of Logback.
+ *
+ * <ul>
+ *   <li>No global lock on the write path: each session has its own lock, held while one entry is written, so
+ *       sessions write in parallel and the entries of one session never interleave or reorder.</li>
+ *   <li>At most {@code maxOpenFiles} descriptors: a file is opened only with a permit; without one, the least recently
+ *       used open session is closed first (it reopens its own file in append mode when it writes again).</li>
+ *   <li>{@link #end} and {@link #reapIdle} write the footer and close; a session that writes after an idle close
+ *       appends to the file it had.</li>
+ * </ul>
+ */
+public final class TranscriptRouter implements AutoCloseable {
+
+    /** How many ended-by-idleness sessions are remembered so that they can reopen their own file. */
+    static final int REMEMBERED_PATHS = 100_000;
+
+    private final SessionFileNames names;
+    private final TranscriptFormat format;
+    private final FileSettings settings;
+    private final Compression compression;
+    private final int maxOpenFiles;
+    private final long idleTimeoutMs;
+    private final SessionRetention retention;
+    private final StatusReporter status;
+    private final Clock clock;
+    private final String defaultSession;
+
+    private final ConcurrentHashMap<String, SessionTranscript> sessions = new ConcurrentHashMap<>();
+    private final Set<SessionTranscript> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, String> fileOwners = new ConcurrentHashMap<>(); // case-folded path -> id
+    private final Map<String, Path> remembered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Path> eldest) {
+            return size() > REMEMBERED_PATHS;
+        }
+    });
+    private final Semaphore permits;
+    private final AtomicLong useSequence = new AtomicLong();
+    private final AtomicInteger openNow = new AtomicInteger();
+    private final AtomicInteger openPeak = new AtomicInteger();
+    private final ArchiveCompressor compressor;
+
+    public TranscriptRouter(SessionFileNames names, TranscriptFormat format, FileSettings settings, Compression compression,
+                            int maxOpenFiles, long idleTimeoutMs, SessionRetention retention, String defaultSession,
+                            StatusReporter status, Clock clock) {
+        this.names = names;
+        this.format = format;
+        this.settings = settings.withFollowLinks(false);
+        this.compression = compression;
+        this.maxOpenFiles = maxOpenFiles;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.retention = retention;
+        this.defaultSession = defaultSession;
+        this.status = status;
+        this.clock = clock;
+        this.permits = new Semaphore(maxOpenFiles);
+        this.compressor = new ArchiveCompressor(status);
+    }
+
+    /** Creates the chats directory; throws when that is impossible. */
+    public void start() throws IOException {
+        Files.createDirectories(names.directory());
+        if (!Files.isWritable(names.directory())) {
+            throw new IOException(names.directory() + " is not writable");
+        }
+    }
+
+    /** Writes one chat entry into its session's transcript. Never throws. */
+    public void write(LogEntry entry) {
+        String id = entry.sessionId() == null || entry.sessionId().isEmpty() ? defaultSession : entry.sessionId();
+        byte[] bytes = format.entry(entry).getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            SessionTranscript t = sessions.computeIfAbsent(id, k -> create(k, entry.timestamp()));
+            t.lock.lock();
+            try {
+                if (t.retired) {
+                    continue; // ended or reaped meanwhile: look it up again
+                }
+                if (t.sink == null && !openFile(t)) {
+                    return; // reported
+                }
+                t.sink.write(bytes);
+                t.count(entry);
+                t.lastUsed = useSequence.incrementAndGet();
+                t.lastEntryMillis = Math.max(t.lastEntryMillis, entry.timestamp());
+                return;
+            } finally {
+                t.lock.unlock();
+            }
+        }
+    }
+
+    /** Ends a session: footer, close, forget. A session with no entries is left alone. */
+    public void end(String sessionId, long atMillis) {
+        String id = sessionId == null || sessionId.isEmpty() ? defaultSession : sessionId;
+        SessionTranscript t = sessions.get(id);
+        if (t == null) {
+            return;
+        }
+        t.lock.lock();
+        try {
+            if (t.retired) {
+                return;
+            }
+            finish(t, Math.max(atMillis, t.startMillis));
+            remembered.remove(id);
+            fileOwners.remove(ownerKey(t.path), id);
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    /** Ends the sessions idle for {@code idleTimeout}, stamping the footer with their last entry. Returns how many. */
+    public int reapIdle() {
+        long now = clock.millis();
+        int reaped = 0;
+        for (SessionTranscript t : sessions.values()) {
+            if (now - t.lastEntryMillis < idleTimeoutMs || !t.lock.tryLock()) {
+                continue;
+            }
+            try {
+                if (!t.retired && now - t.lastEntryMillis >= idleTimeoutMs) {
+                    finish(t, t.lastEntryMillis);
+                    remembered.put(t.sessionId, t.path);
+                    reaped++;
+                }
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        return reaped;
+    }
+
+    /** Applies session-file retention; never touches an open file. */
+    public void applyRetention() {
+        if (retention == null || !retention.isActive()) {
+            return;
+        }
+        try {
+            Set<Path> inUse = new HashSet<>();
+            for (SessionTranscript t : sessions.values()) {
+                inUse.add(t.path);
+            }
+            retention.apply(clock.millis(), inUse);
+        } catch (IOException | RuntimeException e) {
+            status.error("could not apply transcript retention in " + names.directory() + ": " + e, e);
+        }
+    }
+
+    /** Closes every open file, without footers: the sessions may go on after a restart. Idempotent. */
+    @Override
+    public void close() {
+        for (SessionTranscript t : sessions.values()) {
+            t.lock.lock();
+            try {
+                closeFile(t);
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        compressor.close();
+    }
+
+    /** Descriptors open now. */
+    public int openFiles() {
+        return openNow.get();
+    }
+
+    /** The most descriptors ever open at once. */
+    public int peakOpenFiles() {
+        return openPeak.get();
+    }
+
+    /** Sessions known now (open or closed by the descriptor limit, not yet ended). */
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    private SessionTranscript create(String id, long startMillis) {
+        Path path = remembered.get(id);
+        if (path == null) {
+            path = names.resolve(SessionFileNames.safeId(id), startMillis);
+            for (int attempt = 1; fileOwners.putIfAbsent(ownerKey(path), id) != null
+                    && !id.equals(fileOwners.get(ownerKey(path))); attempt++) {
+                // another id already has this name (a kept id equal to a hashed one, or differing only by case)
+                path = names.resolve(SessionFileNames.longSafeId(id, attempt), startMillis);
+            }
+        }
+        return new SessionTranscript(id, path, startMillis);
+    }
+
+    private static String ownerKey(Path path) {
+        return path.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private void finish(SessionTranscript t, long endMillis) {
+        String footer = format.footer(t.summary(endMillis));
+        if (!footer.isEmpty() && (t.sink != null || openFile(t))) {
+            t.sink.write(footer.getBytes(StandardCharsets.UTF_8));
+        }
+        closeFile(t);
+        t.retired = true;
+        sessions.remove(t.sessionId, t);
+    }
+
+    /** Opens the session's file under a descriptor permit; false (reported) when it cannot be opened. */
+    private boolean openFile(SessionTranscript t) {
+        while (!permits.tryAcquire()) {
+            if (!closeLeastRecentlyUsed(t)) {
+                Thread.onSpinWait(); // every open session is busy writing: one will release soon
+            }
+        }
+        try {
+            names.prepareParent(t.path);
+            boolean fresh = !Files.exists(t.path) || Files.size(t.path) == 0;
+            byte[] header = format.header(t.sessionId, t.startMillis).getBytes(StandardCharsets.UTF_8);
+            RollingFileSink sink = new RollingFileSink(t.path, settings, new IndexedArchiveNaming(t.path, compression),
+                    null, compressor, (size, archive, when) -> header, status, clock);
+            sink.open();
+            t.sink = sink;
+            open.add(t);
+            int now = openNow.incrementAndGet();
+            openPeak.accumulateAndGet(now, Math::max);
+            if (fresh && header.length > 0) {
+                sink.write(header);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            permits.release();
+            status.error("cannot write the transcript of session '" + t.sessionId + "' to " + t.path + ": " + e, e);
+            return false;
+        }
+    }
+
+    private void closeFile(SessionTranscript t) {
+        if (t.sink != null) {
+            t.sink.close();
+            t.sink = null;
+            open.remove(t);
+            openNow.decrementAndGet();
+            permits.release();
+        }
+    }
+
+    /** Closes the least recently used open session other than {@code except}; false when none could be taken. */
+    private boolean closeLeastRecentlyUsed(SessionTranscript except) {
+        SessionTranscript oldest = null;
+        for (SessionTranscript t : open) {
+            if (t != except && (oldest == null || t.lastUsed < oldest.lastUsed)) {
+                oldest = t;
+            }
+        }
+        if (oldest == null || !oldest.lock.tryLock()) {
+            return false; // busy: its writer holds it; try again
+        }
+        try {
+            if (oldest.sink == null) {
+                return false;
+            }
+            closeFile(oldest);
+            return true;
+        } finally {
+            oldest.lock.unlock();
+        }
+    }
+}

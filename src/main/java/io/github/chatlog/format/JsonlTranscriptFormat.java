@@ -1,0 +1,140 @@
+package io.github.chatlog.format;
+
+import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.ErrorInfo;
+import io.github.chatlog.event.KeyValue;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.event.SessionSummary;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One JSON object per line and entry (SPEC §4):
+ * {@code {"type":"message","role":"user","content":"...","timestamp":"2025-10-29T14:30:50.123+01:00","session_id":"abc123", ...metadata}}.
+ * Tool calls carry {@code tool}, {@code args} (as a JSON object when the call site gave one, else a string) and
+ * {@code result}; decisions {@code decision} and {@code rationale}; errors {@code error} and {@code context}. Numeric
+ * metadata is written as numbers, {@code stream} as a boolean. No header or footer: every line is an entry.
+ */
+public final class JsonlTranscriptFormat implements TranscriptFormat {
+
+    public static final String NAME = "jsonl";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Arguments longer than this are kept as a string rather than parsed. */
+    private static final int MAX_PARSED_ARGS = 1 << 20;
+
+    private final DateTimeFormatter time;
+
+    public JsonlTranscriptFormat(ZoneId zone) {
+        this.time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", java.util.Locale.ROOT).withZone(zone);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String header(String sessionId, long startMillis) {
+        return "";
+    }
+
+    @Override
+    public String footer(SessionSummary summary) {
+        return "";
+    }
+
+    @Override
+    public String entry(LogEntry e) {
+        StringBuilder out = new StringBuilder(e.message().length() + 160);
+        String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+        out.append("{\"type\":");
+        JsonText.string(out, type);
+        switch (type) {
+            case ChatKeys.TYPE_TOOL_CALL -> {
+                JsonText.field(out, "tool", orEmpty(e.value(ChatKeys.TOOL)));
+                String args = e.value(ChatKeys.ARGS);
+                if (args != null) {
+                    out.append(",\"args\":");
+                    out.append(jsonObjectOrString(args));
+                }
+                if (e.value(ChatKeys.RESULT) != null) {
+                    JsonText.field(out, "result", e.value(ChatKeys.RESULT));
+                }
+                if (!e.message().isEmpty()) {
+                    JsonText.field(out, "content", e.message());
+                }
+            }
+            case ChatKeys.TYPE_DECISION -> {
+                JsonText.field(out, "decision", e.message());
+                if (e.value(ChatKeys.RATIONALE) != null) {
+                    JsonText.field(out, "rationale", e.value(ChatKeys.RATIONALE));
+                }
+            }
+            case ChatKeys.TYPE_ERROR -> {
+                ErrorInfo error = e.error();
+                JsonText.field(out, "error", error != null ? error.describe() : e.message());
+                if (error != null && !e.message().isEmpty()) {
+                    JsonText.field(out, "context", e.message());
+                }
+            }
+            default -> {
+                JsonText.field(out, "role", e.role() == null ? LogEntry.DEFAULT_ROLE : e.role());
+                JsonText.field(out, "content", e.message());
+            }
+        }
+        JsonText.field(out, "timestamp", time.format(Instant.ofEpochMilli(e.timestamp())));
+        if (e.sessionId() != null) {
+            JsonText.field(out, "session_id", e.sessionId());
+        }
+        for (String key : ChatKeys.METADATA) {
+            String v = e.value(key);
+            if (v != null) {
+                out.append(',');
+                JsonText.string(out, key);
+                out.append(':');
+                JsonText.scalar(out, v);
+            }
+        }
+        for (KeyValue kv : e.keyValues()) {
+            if (ChatKeys.isExtra(kv.key()) && !isReserved(kv.key())) {
+                JsonText.field(out, kv.key(), kv.value());
+            }
+        }
+        return out.append("}\n").toString();
+    }
+
+    /** Keys the format writes itself; an extra key-value of the same name would make a duplicate JSON key. */
+    private static boolean isReserved(String key) {
+        return switch (key) {
+            case "type", "role", "content", "timestamp", "decision", "error", "context" -> true;
+            default -> false;
+        };
+    }
+
+    private static String jsonObjectOrString(String args) {
+        String trimmed = args.trim();
+        if (trimmed.startsWith("{") && trimmed.length() <= MAX_PARSED_ARGS) {
+            try {
+                JsonNode node = JSON.readTree(trimmed);
+                if (node != null && node.isObject()) {
+                    return JSON.writeValueAsString(node);
+                }
+            } catch (JacksonException | StackOverflowError notJson) {
+                // kept as a string below
+            }
+        }
+        StringBuilder s = new StringBuilder(args.length() + 2);
+        JsonText.string(s, args);
+        return s.toString();
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

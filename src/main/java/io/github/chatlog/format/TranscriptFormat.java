@@ -1,0 +1,36 @@
+package io.github.chatlog.format;
+
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.event.SessionSummary;
+
+import java.time.ZoneId;
+import java.util.Locale;
+
+/**
+ * How a session transcript is written: {@code text} (for people, SPEC §4 byte for byte), {@code jsonl} (one JSON
+ * object per entry, for machines) or {@code plain} (one line per entry). Implementations are stateless and thread-safe.
+ */
+public interface TranscriptFormat {
+
+    /** The name used in configuration. */
+    String name();
+
+    /** What a new transcript file starts with (may be empty). */
+    String header(String sessionId, long startMillis);
+
+    /** One chat entry. */
+    String entry(LogEntry entry);
+
+    /** What ends a session (may be empty). */
+    String footer(SessionSummary summary);
+
+    /** The format named {@code text}, {@code jsonl} or {@code plain}; null for any other name. */
+    static TranscriptFormat named(String name, ZoneId zone) {
+        return switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
+            case TextTranscriptFormat.NAME -> new TextTranscriptFormat(zone);
+            case JsonlTranscriptFormat.NAME -> new JsonlTranscriptFormat(zone);
+            case PlainTranscriptFormat.NAME -> new PlainTranscriptFormat();
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,347 @@
+package io.github.chatlog.logback;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.util.Duration;
+import ch.qos.logback.core.util.FileSize;
+import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.file.Compression;
+import io.github.chatlog.file.FileSettings;
+import io.github.chatlog.file.SessionFileNames;
+import io.github.chatlog.file.SessionRetention;
+import io.github.chatlog.file.TranscriptRouter;
+import io.github.chatlog.format.TranscriptFormat;
+import org.slf4j.Marker;
+
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes one transcript file per conversation: chat entries ({@code chat}, {@code chat.*}) go to the file of the MDC
+ * {@code session_id}; errors ({@code error.*}, or any WARN+ event with an exception) are added to the transcript of
+ * the session in scope. A {@code conversation:end} event or the {@code FINALIZE_SESSION} marker ends a session with a
+ * footer; idle sessions are ended after {@code idleTimeout}. Attach it to the root logger so it sees all three.
+ *
+ * <pre>{@code
+ * <appender name="CHAT" class="io.github.chatlog.logback.ChatTranscriptAppender">
+ *   <directory>${CHATLOG_DIR}/chats</directory>
+ *   <format>text</format>
+ * </appender>
+ * }</pre>
+ */
+public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** {@value}: the chats directory's name inside {@code CHATLOG_DIR}. */
+    public static final String DEFAULT_DIRECTORY_NAME = "chats";
+    /** {@value}. */
+    public static final String DEFAULT_FORMAT = "text";
+    /** {@value}. */
+    public static final int DEFAULT_MAX_OPEN_FILES = 256;
+    /** {@value}. */
+    public static final String DEFAULT_IDLE_TIMEOUT = "30 minutes";
+    /** {@value}: the session of chat entries logged with no session id. */
+    public static final String DEFAULT_SESSION = "default";
+    /** {@value}: the SLF4J marker that ends the session of the event carrying it. */
+    public static final String FINALIZE_SESSION_MARKER = "FINALIZE_SESSION";
+    /** How often retention runs, at most. */
+    private static final long RETENTION_EVERY_MS = 60_000;
+
+    private String directory;
+    private String fileNamePattern = SessionFileNames.DEFAULT_PATTERN;
+    private String format = DEFAULT_FORMAT;
+    private String timeZone;
+    private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+    private String idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private String maxFileSize;
+    private int maxHistory;
+    private String totalSizeCap;
+    private boolean immediateFlush = true;
+    private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
+    private String defaultSession = DEFAULT_SESSION;
+    private Clock clock = Clock.systemDefaultZone();
+
+    private RateLimitedStatus status;
+    private EntryMapper mapper;
+    private TranscriptRouter router;
+    private ScheduledExecutorService reaper;
+
+    @Override
+    public void start() {
+        if (isStarted()) {
+            return;
+        }
+        status = new RateLimitedStatus(this, getName());
+        int errors = 0;
+        ZoneId zone = ZoneId.systemDefault();
+        if (timeZone != null && !timeZone.isBlank()) {
+            try {
+                zone = ZoneId.of(timeZone.trim());
+            } catch (DateTimeException e) {
+                errors += configError("timeZone", "'" + timeZone + "' is not a time zone (e.g. UTC, Europe/Lisbon)");
+            }
+        }
+        TranscriptFormat transcriptFormat = TranscriptFormat.named(format, zone);
+        if (transcriptFormat == null) {
+            errors += configError("format", "'" + format + "' is not one of text, jsonl, plain");
+        }
+        Path dir = null;
+        try {
+            dir = Paths.get(directory != null && !directory.isBlank() ? directory
+                    : MasterLogAppender.chatlogDirectory(getContext()) + "/" + DEFAULT_DIRECTORY_NAME);
+        } catch (InvalidPathException e) {
+            errors += configError("directory", "'" + directory + "' is not a valid path: " + e.getReason());
+        }
+        SessionFileNames names = null;
+        if (dir != null) {
+            try {
+                names = new SessionFileNames(dir, fileNamePattern, zone);
+            } catch (IllegalArgumentException e) {
+                errors += configError("fileNamePattern", e.getMessage());
+            }
+        }
+        if (maxOpenFiles < 1) {
+            errors += configError("maxOpenFiles", "must be at least 1, not " + maxOpenFiles);
+        }
+        long idleMs = parseDuration("idleTimeout", idleTimeout);
+        long maxBytes = parseSize("maxFileSize", maxFileSize);
+        long capBytes = parseSize("totalSizeCap", totalSizeCap);
+        errors += (idleMs < 0 ? 1 : 0) + (maxBytes < 0 ? 1 : 0) + (capBytes < 0 ? 1 : 0);
+        if (maxHistory < 0) {
+            errors += configError("maxHistory", "must be 0 (keep all) or a number of days, not " + maxHistory);
+        }
+        if (sessionKey == null || sessionKey.isBlank()) {
+            errors += configError("sessionKey", "must not be empty");
+        }
+        if (defaultSession == null || defaultSession.isBlank()) {
+            errors += configError("defaultSession", "must not be empty");
+        }
+        if (errors > 0) {
+            addError("[" + getName() + "] not started: " + errors + " configuration error(s)");
+            return;
+        }
+        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush);
+        router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, maxOpenFiles, idleMs,
+                new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
+        try {
+            router.start();
+        } catch (IOException | RuntimeException e) {
+            addError("[" + getName() + "] property 'directory': cannot use '" + dir + "': " + e, e);
+            router = null;
+            return;
+        }
+        mapper = new EntryMapper(sessionKey);
+        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chatlog-sessions-" + getName());
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = Math.max(10, Math.min(1000, idleMs / 2));
+        long[] lastRetention = {0};
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                router.reapIdle();
+                long now = System.currentTimeMillis();
+                if (now - lastRetention[0] >= RETENTION_EVERY_MS) {
+                    lastRetention[0] = now;
+                    router.applyRetention();
+                }
+            } catch (RuntimeException e) {
+                status.error("session reaper failed: " + e, e);
+            }
+        }, 0, tick, TimeUnit.MILLISECONDS);
+        super.start();
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop();
+        reaper.shutdownNow();
+        router.close();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        try {
+            LogEntry entry = mapper.map(event);
+            if (entry == null) {
+                return;
+            }
+            boolean finalize = hasFinalizeMarker(event.getMarkerList());
+            switch (entry.kind()) {
+                case CHAT -> router.write(entry);
+                case ERROR -> {
+                    if (entry.sessionId() != null) {
+                        router.write(asTranscriptError(entry));
+                    }
+                }
+                case EVENT -> {
+                    if (EventTypes.CONVERSATION_END.equals(entry.eventType()) && !finalize) {
+                        router.end(entry.sessionId(), entry.timestamp());
+                    }
+                }
+            }
+            if (finalize) {
+                router.end(entry.sessionId(), entry.timestamp());
+            }
+        } catch (RuntimeException e) {
+            status.error("could not write a chat entry from logger " + event.getLoggerName() + ": " + e, e);
+        }
+    }
+
+    /** An error from outside the chat loggers, as an entry of its session's transcript. */
+    static LogEntry asTranscriptError(LogEntry error) {
+        return error.toBuilder().kind(LogEntry.Kind.CHAT).role(LogEntry.DEFAULT_ROLE).entryType(ChatKeys.TYPE_ERROR).build();
+    }
+
+    private static boolean hasFinalizeMarker(List<Marker> markers) {
+        if (markers == null) {
+            return false;
+        }
+        for (Marker m : markers) {
+            if (m != null && (FINALIZE_SESSION_MARKER.equals(m.getName()) || referencesFinalize(m, 0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean referencesFinalize(Marker m, int depth) {
+        if (depth > 8 || !m.hasReferences()) {
+            return false;
+        }
+        for (Iterator<Marker> it = m.iterator(); it.hasNext(); ) {
+            Marker child = it.next();
+            if (FINALIZE_SESSION_MARKER.equals(child.getName()) || referencesFinalize(child, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Descriptors open now; for tests and monitoring. */
+    public int openFiles() {
+        return router == null ? 0 : router.openFiles();
+    }
+
+    /** The most descriptors open at once since start. */
+    public int peakOpenFiles() {
+        return router == null ? 0 : router.peakOpenFiles();
+    }
+
+    private long parseDuration(String property, String value) {
+        try {
+            long ms = (long) Duration.valueOf(value).getMilliseconds();
+            if (ms <= 0) {
+                configError(property, "must be positive, not '" + value + "'");
+                return -1;
+            }
+            return ms;
+        } catch (RuntimeException e) {
+            configError(property, "'" + value + "' is not a duration (e.g. 30 minutes, 90 seconds)");
+            return -1;
+        }
+    }
+
+    private long parseSize(String property, String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long bytes = FileSize.valueOf(value.trim()).getSize();
+            if (bytes < 0) {
+                throw new IllegalArgumentException();
+            }
+            return bytes;
+        } catch (RuntimeException e) {
+            configError(property, "'" + value + "' is not a file size (e.g. 10MB, 512KB, 1GB)");
+            return -1;
+        }
+    }
+
+    private int configError(String property, String problem) {
+        addError("[" + getName() + "] property '" + property + "': " + problem);
+        return 1;
+    }
+
+    // --- settings (JavaBean setters read by Joran) ---
+
+    /** Where transcripts go; default {@code ${CHATLOG_DIR}/chats} ({@code logs/chats}). */
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+
+    /** File names inside the directory; default {@value SessionFileNames#DEFAULT_PATTERN}. */
+    public void setFileNamePattern(String fileNamePattern) {
+        this.fileNamePattern = fileNamePattern;
+    }
+
+    /** {@code text} (default), {@code jsonl} or {@code plain}. */
+    public void setFormat(String format) {
+        this.format = format;
+    }
+
+    /** Zone of the times in text transcripts and file names; default the system's. */
+    public void setTimeZone(String timeZone) {
+        this.timeZone = timeZone;
+    }
+
+    /** Most transcript files open at once; default {@value #DEFAULT_MAX_OPEN_FILES}. */
+    public void setMaxOpenFiles(int maxOpenFiles) {
+        this.maxOpenFiles = maxOpenFiles;
+    }
+
+    /** End a session with no entry for this long; default {@value #DEFAULT_IDLE_TIMEOUT}. */
+    public void setIdleTimeout(String idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** Roll one session's file past this size into {@code ….1.log.gz}; default none. */
+    public void setMaxFileSize(String maxFileSize) {
+        this.maxFileSize = maxFileSize;
+    }
+
+    /** Delete session files not written for this many days; default 0 (keep). */
+    public void setMaxHistory(int maxHistory) {
+        this.maxHistory = maxHistory;
+    }
+
+    /** Delete the oldest session files while all of them take more than this; default none. */
+    public void setTotalSizeCap(String totalSizeCap) {
+        this.totalSizeCap = totalSizeCap;
+    }
+
+    /** Every entry reaches the operating system before the logging call returns; default true. */
+    public void setImmediateFlush(boolean immediateFlush) {
+        this.immediateFlush = immediateFlush;
+    }
+
+    /** The MDC key holding the session id; default {@value EntryMapper#DEFAULT_SESSION_KEY}. */
+    public void setSessionKey(String sessionKey) {
+        this.sessionKey = sessionKey;
+    }
+
+    /** The session of chat entries logged without one; default {@value #DEFAULT_SESSION}. */
+    public void setDefaultSession(String defaultSession) {
+        this.defaultSession = defaultSession;
+    }
+
+    /** For tests: the clock of the idle reaper and of retention. */
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+}
