@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Executor pool = MdcPropagation.executor(Executors.newFixedThreadPool(4));
- * CompletableFuture.supplyAsync(MdcPropagation.wrap(() -> llm.complete(prompt)), pool);
+ * CompletableFuture.supplyAsync(MdcPropagation.supplier(() -> llm.complete(prompt)), pool);
  * }</pre>
  */
 public final class MdcPropagation {
@@ -22,7 +22,7 @@ public final class MdcPropagation {
     private MdcPropagation() {
     }
 
-    public static Runnable wrap(Runnable task) {
+    public static Runnable runnable(Runnable task) {
         Map<String, String> captured = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> previous = install(captured);
@@ -34,7 +34,7 @@ public final class MdcPropagation {
         };
     }
 
-    public static <T> Callable<T> wrap(Callable<T> task) {
+    public static <T> Callable<T> callable(Callable<T> task) {
         Map<String, String> captured = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> previous = install(captured);
@@ -46,7 +46,7 @@ public final class MdcPropagation {
         };
     }
 
-    public static <T> Supplier<T> wrap(Supplier<T> task) {
+    public static <T> Supplier<T> supplier(Supplier<T> task) {
         Map<String, String> captured = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> previous = install(captured);
@@ -60,7 +60,7 @@ public final class MdcPropagation {
 
     /** An executor that runs every task with the MDC of the thread that submitted it. */
     public static Executor executor(Executor delegate) {
-        return task -> delegate.execute(wrap(task));
+        return task -> delegate.execute(runnable(task));
     }
 
     private static Map<String, String> install(Map<String, String> context) {

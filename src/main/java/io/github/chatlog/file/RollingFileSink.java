@@ -282,10 +282,12 @@ public final class RollingFileSink implements AutoCloseable {
                 ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND}
                 : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                         LinkOption.NOFOLLOW_LINKS};
+        // look at the last byte before opening for writing, so a file never holds two descriptors of ours at once
+        boolean cutLine = Files.isRegularFile(path) && Files.size(path) > 0 && !endsWithNewline(Files.size(path));
         FileChannel ch = FileChannel.open(path, options);
         try {
             long size = ch.size();
-            if (size > 0 && !endsWithNewline(size)) {
+            if (cutLine && size > 0) {
                 // a line cut by a crash: the next record starts on a line of its own
                 ch.write(ByteBuffer.wrap(new byte[]{'\n'}));
                 size++;

@@ -6,6 +6,7 @@ import io.github.chatlog.format.TranscriptFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
@@ -202,13 +203,23 @@ public final class TranscriptRouter implements AutoCloseable {
         Path path = remembered.get(id);
         if (path == null) {
             path = names.resolve(SessionFileNames.safeId(id), startMillis);
-            for (int attempt = 1; fileOwners.putIfAbsent(ownerKey(path), id) != null
-                    && !id.equals(fileOwners.get(ownerKey(path))); attempt++) {
-                // another id already has this name (a kept id equal to a hashed one, or differing only by case)
+            for (int attempt = 1; !claim(path, id); attempt++) {
+                // another id has this name (a kept id equal to a hashed one, or one differing only by case), or
+                // something that is not a regular file was planted there
                 path = names.resolve(SessionFileNames.longSafeId(id, attempt), startMillis);
             }
         }
         return new SessionTranscript(id, path, startMillis);
+    }
+
+    private boolean claim(Path path, String id) {
+        if (Files.isSymbolicLink(path) || (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))) {
+            status.warn("not following " + path + ", which is not a regular file; session '" + id + "' gets another name");
+            return false;
+        }
+        String owner = fileOwners.putIfAbsent(ownerKey(path), id);
+        return owner == null || owner.equals(id);
     }
 
     private static String ownerKey(Path path) {
