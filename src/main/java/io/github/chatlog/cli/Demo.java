@@ -1,88 +1,134 @@
 package io.github.chatlog.cli;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.github.chatlog.api.ChatMetadata;
+import io.github.chatlog.api.ChatSession;
 import io.github.chatlog.api.Errors;
 import io.github.chatlog.api.Events;
+import io.github.chatlog.api.MdcPropagation;
+import io.github.chatlog.api.StreamingReply;
 import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.logback.ChatTranscriptAppender;
 import io.github.chatlog.logback.MasterLogAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * {@code chatlog demo}: a simulated agent session logged through plain SLF4J (and once through the optional facade)
- * with whatever Logback configuration is in force (the launcher uses {@code logback-example.xml}), then a report of
- * where everything went.
+ * {@code chatlog demo}: three simulated agent sessions running at once, logged through plain SLF4J and the optional
+ * chat API with whatever Logback configuration is in force (the launcher uses {@code logback-example.xml}), then a
+ * report of where everything went and one session's transcript.
  */
 final class Demo {
 
-    private static final int PREVIEW_LINES = 15;
+    private static final int PREVIEW_LINES = 12;
+    private static final Logger LLM = LoggerFactory.getLogger("event.llm");
 
     private Demo() {
     }
 
-    static int run(PrintStream out) throws IOException {
-        Logger agent = LoggerFactory.getLogger("event.agent_service");
-        Logger llm = LoggerFactory.getLogger("event.llm");
-        Logger chat = LoggerFactory.getLogger("chat");
-        Logger app = LoggerFactory.getLogger(Demo.class);
-
-        String session = "demo-" + Long.toHexString(System.currentTimeMillis());
-        MDC.put("session_id", session);
+    static int run(PrintStream out) throws Exception {
+        String run = Long.toHexString(System.currentTimeMillis());
+        List<String> sessions = List.of("weather-" + run, "support-" + run, "voice-" + run);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            String question = "What's the weather like in Lisbon tomorrow?";
-            agent.atInfo().addKeyValue("user_msg_len", question.length()).log(EventTypes.CONVERSATION_START);
-            chat.atInfo().addKeyValue("role", "user").log(question);
-
-            llm.atInfo().addKeyValue("provider", "local").addKeyValue("model", "llama3.2")
-                    .addKeyValue("tokens_in", 512).log(EventTypes.LLM_REQUEST);
-            pause(120);
-            llm.atInfo().addKeyValue("provider", "local").addKeyValue("model", "llama3.2")
-                    .addKeyValue("latency_ms", 850).addKeyValue("tokens", 28).log(EventTypes.LLM_RESPONSE);
-            chat.atInfo().addKeyValue("role", "assistant").addKeyValue("model", "llama3.2").addKeyValue("latency_ms", 850)
-                    .addKeyValue("tokens", 28).log("Sunny, 24°C, light wind from the north.");
-
-            // the optional facade writes the same kind of line
-            Events.event(EventTypes.STATE_WRITE).source("memory").with("key", "last_city").with("value", "Lisbon").log();
-
-            // an error: one line in the master log, no stack trace
-            LoggerFactory.getLogger("error.websockets")
-                    .error("session " + session, new SocketException("Connection reset"));
-            // a wrapper that logs and rethrows
-            try {
-                Errors.run("tools", () -> {
-                    throw new IllegalStateException("weather API quota exceeded");
-                });
-            } catch (IllegalStateException expected) {
-                // the agent answers from its cache instead
-            }
-            // an exception logged at WARN+ by ordinary application code is captured too
-            app.warn("cache refresh failed", new java.io.UncheckedIOException(new IOException("disk busy")));
-            agent.atInfo().addKeyValue("turns", 1).addKeyValue("duration_ms", 1450).log(EventTypes.CONVERSATION_END);
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            all.add(CompletableFuture.runAsync(() -> weather(sessions.get(0)), pool));
+            all.add(CompletableFuture.runAsync(() -> support(sessions.get(1)), pool));
+            all.add(CompletableFuture.runAsync(() -> voice(sessions.get(2), pool), pool));
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } finally {
-            MDC.remove("session_id");
+            pool.shutdown();
         }
+        // an exception logged at WARN+ by ordinary application code is captured too
+        LoggerFactory.getLogger(Demo.class).warn("cache refresh failed", new UncheckedIOException(new IOException("disk busy")));
 
-        // a clean stop writes app:shutdown and finishes any archive
+        // a clean stop writes app:shutdown and finishes files and archives
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();
         }
+        return report(out, sessions.get(0));
+    }
 
+    /** A tool call and a plain-SLF4J request/response pair. */
+    private static void weather(String id) {
+        try (ChatSession chat = ChatSession.open(id)) {
+            chat.user("What's the weather like in Lisbon tomorrow?");
+            LLM.atInfo().addKeyValue("provider", "local").addKeyValue("model", "llama3.2").addKeyValue("tokens_in", 512)
+                    .log(EventTypes.LLM_REQUEST);
+            chat.toolCall("weather_forecast", "{\"city\":\"Lisbon\",\"day\":\"tomorrow\"}", "{\"high\":24,\"sky\":\"sunny\"}");
+            pause(80);
+            LLM.atInfo().addKeyValue("provider", "local").addKeyValue("model", "llama3.2").addKeyValue("latency_ms", 850)
+                    .addKeyValue("tokens", 28).log(EventTypes.LLM_RESPONSE);
+            chat.assistant("Sunny with a high of 24°C, light wind from the north.", ChatMetadata.of().provider("local")
+                    .model("llama3.2").latencyMs(850).tokens(28).confidence(0.92));
+            chat.user("Should I take an umbrella?");
+            chat.assistant("I'm not sure: the forecast only covers the morning.", ChatMetadata.of().provider("local")
+                    .model("llama3.2").latencyMs(610).tokens(14).confidence(0.38));
+            Events.event(EventTypes.STATE_WRITE).source("memory").with("key", "last_city").with("value", "Lisbon").log();
+        }
+    }
+
+    /** A fallback after a provider error, and an error in the conversation. */
+    private static void support(String id) {
+        try (ChatSession chat = ChatSession.open(id)) {
+            chat.system("You are a support agent for ACME routers.");
+            chat.user("My router keeps rebooting.");
+            try {
+                Errors.run("llm", () -> {
+                    throw new IllegalStateException("openai: 429 Too Many Requests");
+                });
+            } catch (IllegalStateException rateLimited) {
+                chat.fallback("openai", "local", "rate limited");
+            }
+            chat.assistant("Let's check the power supply first: is the LED steady or blinking?",
+                    ChatMetadata.of().provider("local").model("phi3-mini.gguf").latencyMs(920).tokens(17));
+            chat.decision("escalate to a human", "the user reported a hardware fault twice");
+            LoggerFactory.getLogger("error.websockets")
+                    .error("sending the escalation notice", new SocketException("Connection reset"));
+        }
+    }
+
+    /** A streamed reply, with user speech logged from another thread of the pipeline. */
+    private static void voice(String id, ExecutorService pool) {
+        try (ChatSession chat = ChatSession.open(id)) {
+            CompletableFuture.runAsync(MdcPropagation.runnable(() -> LoggerFactory.getLogger("chat.stt").atInfo()
+                    .addKeyValue("role", "user").log("Play something relaxing.")), pool).join();
+            StreamingReply reply = chat.stream(ChatMetadata.of().provider("local").model("llama3.2"));
+            pause(60);
+            for (String chunk : new String[]{"Here is ", "a calm ", "piano ", "playlist."}) {
+                reply.chunk(chunk);
+                pause(15);
+            }
+            reply.complete();
+        }
+    }
+
+    private static int report(PrintStream out, String shownSession) throws IOException {
         Path dir = Paths.get(directory()).toAbsolutePath().normalize();
         Path master = dir.resolve(MasterLogAppender.DEFAULT_FILE_NAME);
+        Path chats = dir.resolve(ChatTranscriptAppender.DEFAULT_DIRECTORY_NAME);
         out.println();
-        out.println("logback-chatlog demo: session " + session);
+        out.println("logback-chatlog demo: 3 sessions logged at once");
         out.println("  master event log : " + master);
         out.println("  archives         : " + dir.resolve(MasterLogAppender.DEFAULT_ARCHIVE_DIRECTORY_NAME));
+        out.println("  transcripts      : " + chats);
         if (!Files.exists(master)) {
             out.println("  (no master log was written: is logback-example.xml the configuration in force?)");
             return 1;
@@ -94,6 +140,24 @@ final class Demo {
         for (String line : lines.subList(from, lines.size())) {
             out.println("  " + line);
         }
+        List<Path> transcripts;
+        try (Stream<Path> s = Files.exists(chats) ? Files.list(chats) : Stream.empty()) {
+            transcripts = s.sorted().collect(Collectors.toList());
+        }
+        Path shown = transcripts.stream().filter(p -> p.getFileName().toString().endsWith("_" + shownSession + ".log"))
+                .findFirst().orElse(null);
+        out.println();
+        out.println("Transcripts written in this run: " + transcripts.stream()
+                .filter(p -> p.getFileName().toString().contains(shownSession.substring(shownSession.indexOf('-'))))
+                .count());
+        if (shown == null) {
+            out.println("  (no transcript found for " + shownSession + ")");
+            return 1;
+        }
+        out.println();
+        out.println("Transcript of session " + shownSession + " (" + shown + "):");
+        out.println();
+        out.print(Files.readString(shown, StandardCharsets.UTF_8));
         return 0;
     }
 

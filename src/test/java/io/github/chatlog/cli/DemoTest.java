@@ -37,6 +37,26 @@ class DemoTest {
         assertTrue(types.containsAll(List.of("conversation:start", "llm:request", "llm:response", "error:runtime",
                 "conversation:end")), types.toString());
         assertTrue(output.contains(lines.get(lines.size() - 1)), "the demo prints the log's lines");
+        assertTrue(types.contains("llm:fallback"), types.toString());
+
+        List<Path> transcripts;
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("chats"))) {
+            transcripts = s.collect(Collectors.toList());
+        }
+        assertEquals(3, transcripts.size(), transcripts.toString());
+        String all = transcripts.stream().map(p2 -> {
+            try {
+                return Files.readString(p2);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).collect(Collectors.joining());
+        for (String expected : new String[]{"] Tool call: weather_forecast", "stream=true", "fallback_from=openai",
+                "confidence=0.38", "] Error:\nSocketException: Connection reset", "] User:\nPlay something relaxing."}) {
+            assertTrue(all.contains(expected), expected + " in\n" + all);
+        }
+        assertEquals(3, all.split("Session ended at ", -1).length - 1, "every session ended");
+        assertTrue(output.contains("Transcript of session weather-"), output);
     }
 
     @Test
