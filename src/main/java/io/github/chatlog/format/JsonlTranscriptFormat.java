@@ -4,7 +4,6 @@ import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.ErrorInfo;
 import io.github.chatlog.event.KeyValue;
 import io.github.chatlog.event.LogEntry;
-import io.github.chatlog.event.SessionSummary;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,16 +36,6 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public String header(String sessionId, long startMillis) {
-        return "";
-    }
-
-    @Override
-    public String footer(SessionSummary summary) {
-        return "";
     }
 
     @Override

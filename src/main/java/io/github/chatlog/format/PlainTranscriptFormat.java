@@ -2,7 +2,6 @@ package io.github.chatlog.format;
 
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.LogEntry;
-import io.github.chatlog.event.SessionSummary;
 
 /**
  * One line per entry, for quick reading and simple tools: {@code user: {text}} and {@code agent: {text}} (assistant),
@@ -17,16 +16,6 @@ public final class PlainTranscriptFormat implements TranscriptFormat {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public String header(String sessionId, long startMillis) {
-        return "";
-    }
-
-    @Override
-    public String footer(SessionSummary summary) {
-        return "";
     }
 
     @Override

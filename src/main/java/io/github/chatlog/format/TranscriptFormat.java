@@ -15,14 +15,18 @@ public interface TranscriptFormat {
     /** The name used in configuration. */
     String name();
 
-    /** What a new transcript file starts with (may be empty). */
-    String header(String sessionId, long startMillis);
+    /** What a new transcript file starts with; nothing by default. */
+    default String header(String sessionId, long startMillis) {
+        return "";
+    }
 
     /** One chat entry. */
     String entry(LogEntry entry);
 
-    /** What ends a session (may be empty). */
-    String footer(SessionSummary summary);
+    /** What ends a session; nothing by default. */
+    default String footer(SessionSummary summary) {
+        return "";
+    }
 
     /** The format named {@code text}, {@code jsonl} or {@code plain}; null for any other name. */
     static TranscriptFormat named(String name, ZoneId zone) {

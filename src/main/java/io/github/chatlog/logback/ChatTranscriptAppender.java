@@ -2,8 +2,6 @@ package io.github.chatlog.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
@@ -83,52 +81,40 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             return;
         }
         status = new RateLimitedStatus(this, getName());
-        int errors = 0;
+        SettingsCheck check = new SettingsCheck(this, getName());
         ZoneId zone = ZoneId.systemDefault();
         if (timeZone != null && !timeZone.isBlank()) {
             try {
                 zone = ZoneId.of(timeZone.trim());
             } catch (DateTimeException e) {
-                errors += configError("timeZone", "'" + timeZone + "' is not a time zone (e.g. UTC, Europe/Lisbon)");
+                check.error("timeZone", "'" + timeZone + "' is not a time zone (e.g. UTC, Europe/Lisbon)");
             }
         }
         TranscriptFormat transcriptFormat = TranscriptFormat.named(format, zone);
-        if (transcriptFormat == null) {
-            errors += configError("format", "'" + format + "' is not one of text, jsonl, plain");
-        }
+        check.require(transcriptFormat != null, "format", "'" + format + "' is not one of text, jsonl, plain");
         Path dir = null;
         try {
             dir = Paths.get(directory != null && !directory.isBlank() ? directory
                     : MasterLogAppender.chatlogDirectory(getContext()) + "/" + DEFAULT_DIRECTORY_NAME);
         } catch (InvalidPathException e) {
-            errors += configError("directory", "'" + directory + "' is not a valid path: " + e.getReason());
+            check.error("directory", "'" + directory + "' is not a valid path: " + e.getReason());
         }
         SessionFileNames names = null;
         if (dir != null) {
             try {
                 names = new SessionFileNames(dir, fileNamePattern, zone);
             } catch (IllegalArgumentException e) {
-                errors += configError("fileNamePattern", e.getMessage());
+                check.error("fileNamePattern", e.getMessage());
             }
         }
-        if (maxOpenFiles < 1) {
-            errors += configError("maxOpenFiles", "must be at least 1, not " + maxOpenFiles);
-        }
-        long idleMs = parseDuration("idleTimeout", idleTimeout);
-        long maxBytes = parseSize("maxFileSize", maxFileSize);
-        long capBytes = parseSize("totalSizeCap", totalSizeCap);
-        errors += (idleMs < 0 ? 1 : 0) + (maxBytes < 0 ? 1 : 0) + (capBytes < 0 ? 1 : 0);
-        if (maxHistory < 0) {
-            errors += configError("maxHistory", "must be 0 (keep all) or a number of days, not " + maxHistory);
-        }
-        if (sessionKey == null || sessionKey.isBlank()) {
-            errors += configError("sessionKey", "must not be empty");
-        }
-        if (defaultSession == null || defaultSession.isBlank()) {
-            errors += configError("defaultSession", "must not be empty");
-        }
-        if (errors > 0) {
-            addError("[" + getName() + "] not started: " + errors + " configuration error(s)");
+        check.require(maxOpenFiles >= 1, "maxOpenFiles", "must be at least 1, not " + maxOpenFiles);
+        long idleMs = check.duration("idleTimeout", idleTimeout);
+        long maxBytes = check.size("maxFileSize", maxFileSize);
+        long capBytes = check.size("totalSizeCap", totalSizeCap);
+        check.require(maxHistory >= 0, "maxHistory", "must be 0 (keep all) or a number of days, not " + maxHistory);
+        check.require(sessionKey != null && !sessionKey.isBlank(), "sessionKey", "must not be empty");
+        check.require(defaultSession != null && !defaultSession.isBlank(), "defaultSession", "must not be empty");
+        if (!check.passed()) {
             return;
         }
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush);
@@ -241,41 +227,6 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** The most descriptors open at once since start. */
     public int peakOpenFiles() {
         return router == null ? 0 : router.peakOpenFiles();
-    }
-
-    private long parseDuration(String property, String value) {
-        try {
-            long ms = (long) Duration.valueOf(value).getMilliseconds();
-            if (ms <= 0) {
-                configError(property, "must be positive, not '" + value + "'");
-                return -1;
-            }
-            return ms;
-        } catch (RuntimeException e) {
-            configError(property, "'" + value + "' is not a duration (e.g. 30 minutes, 90 seconds)");
-            return -1;
-        }
-    }
-
-    private long parseSize(String property, String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            long bytes = FileSize.valueOf(value.trim()).getSize();
-            if (bytes < 0) {
-                throw new IllegalArgumentException();
-            }
-            return bytes;
-        } catch (RuntimeException e) {
-            configError(property, "'" + value + "' is not a file size (e.g. 10MB, 512KB, 1GB)");
-            return -1;
-        }
-    }
-
-    private int configError(String property, String problem) {
-        addError("[" + getName() + "] property '" + property + "': " + problem);
-        return 1;
     }
 
     // --- settings (JavaBean setters read by Joran) ---

@@ -2,8 +2,6 @@ package io.github.chatlog.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
 import io.github.chatlog.ChatlogVersion;
 import io.github.chatlog.event.ConversationTurns;
 import io.github.chatlog.event.EventTypes;
@@ -92,14 +90,14 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         if (isStarted()) {
             return;
         }
-        int errors = 0;
         status = new RateLimitedStatus(this, getName());
+        SettingsCheck check = new SettingsCheck(this, getName());
 
         Path live = null;
         try {
             live = Paths.get(file != null && !file.isBlank() ? file : chatlogDirectory(getContext()) + "/" + DEFAULT_FILE_NAME);
         } catch (InvalidPathException e) {
-            errors += configError("file", "'" + file + "' is not a valid path: " + e.getReason());
+            check.error("file", "'" + file + "' is not a valid path: " + e.getReason());
         }
         Path archives = null;
         if (live != null) {
@@ -107,16 +105,12 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
                 archives = archiveDirectory != null && !archiveDirectory.isBlank() ? Paths.get(archiveDirectory)
                         : live.toAbsolutePath().getParent().resolve(DEFAULT_ARCHIVE_DIRECTORY_NAME);
             } catch (InvalidPathException e) {
-                errors += configError("archiveDirectory", "'" + archiveDirectory + "' is not a valid path: " + e.getReason());
+                check.error("archiveDirectory", "'" + archiveDirectory + "' is not a valid path: " + e.getReason());
             }
         }
-        long maxBytes = parseSize("maxFileSize", maxFileSize, 0);
-        long capBytes = totalSizeCap == null || totalSizeCap.isBlank() ? 0 : parseSize("totalSizeCap", totalSizeCap, 0);
-        errors += maxBytes < 0 ? 1 : 0;
-        errors += capBytes < 0 ? 1 : 0;
-        if (maxArchives < 0) {
-            errors += configError("maxArchives", "must be 0 (keep all) or more, not " + maxArchives);
-        }
+        long maxBytes = check.size("maxFileSize", maxFileSize);
+        long capBytes = check.size("totalSizeCap", totalSizeCap);
+        check.require(maxArchives >= 0, "maxArchives", "must be 0 (keep all) or more, not " + maxArchives);
         Compression comp = null;
         String c = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
         if (c.equals("gzip") || c.equals("gz")) {
@@ -124,22 +118,11 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         } else if (c.equals("none")) {
             comp = Compression.NONE;
         } else {
-            errors += configError("compression", "'" + compression + "' is not one of gzip, none");
+            check.error("compression", "'" + compression + "' is not one of gzip, none");
         }
-        long flushMs = 0;
-        try {
-            flushMs = (long) Duration.valueOf(flushInterval).getMilliseconds();
-            if (flushMs <= 0) {
-                errors += configError("flushInterval", "must be positive, not '" + flushInterval + "'");
-            }
-        } catch (RuntimeException e) {
-            errors += configError("flushInterval", "'" + flushInterval + "' is not a duration (e.g. 1 second, 500 milliseconds)");
-        }
-        if (sessionKey == null || sessionKey.isBlank()) {
-            errors += configError("sessionKey", "must not be empty");
-        }
-        if (errors > 0) {
-            addError("[" + getName() + "] not started: " + errors + " configuration error(s)");
+        long flushMs = check.duration("flushInterval", flushInterval);
+        check.require(sessionKey != null && !sessionKey.isBlank(), "sessionKey", "must not be empty");
+        if (!check.passed()) {
             return;
         }
 
@@ -260,28 +243,6 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             dir = System.getenv(DIR_PROPERTY);
         }
         return dir == null || dir.isBlank() ? DEFAULT_DIR : dir;
-    }
-
-    /** Parses a size like {@code 10MB}; reports and returns -1 when it is not one. */
-    private long parseSize(String property, String value, long ifEmpty) {
-        if (value == null || value.isBlank()) {
-            return ifEmpty;
-        }
-        try {
-            long bytes = FileSize.valueOf(value.trim()).getSize();
-            if (bytes < 0) {
-                throw new IllegalArgumentException();
-            }
-            return bytes;
-        } catch (RuntimeException e) {
-            configError(property, "'" + value + "' is not a file size (e.g. 10MB, 512KB, 1GB)");
-            return -1;
-        }
-    }
-
-    private int configError(String property, String problem) {
-        addError("[" + getName() + "] property '" + property + "': " + problem);
-        return 1;
     }
 
     private static long pid() {
