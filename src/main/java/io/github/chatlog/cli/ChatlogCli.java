@@ -20,6 +20,8 @@ public final class ChatlogCli {
             switch (command) {
                 case "demo":
                     return Demo.run(out);
+                case "ingest":
+                    return IngestCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "version":
                 case "--version":
                     out.println("logback-chatlog " + ChatlogVersion.VERSION);
@@ -43,6 +45,8 @@ public final class ChatlogCli {
         out.println("usage: chatlog <command>");
         out.println();
         out.println("  demo      log a simulated agent session with logback-example.xml and show the files");
+        out.println("  ingest    load master.log, its archives and the transcripts into SQLite");
+        out.println("            [--dir DIR] [--db FILE] [--zone ZONE]   (needs org.xerial:sqlite-jdbc)");
         out.println("  version   print the version");
         out.println();
         out.println("CHATLOG_DIR sets the log directory (default: logs).");

@@ -2,8 +2,8 @@ package io.github.chatlog.format;
 
 import java.util.regex.Pattern;
 
-/** Writes JSON strings and numbers; escapes so that the output is one line and valid JSON for any Java string. */
-final class JsonText {
+/** Writes JSON strings and scalars, escaped so that the output is one line and valid JSON for any Java string. */
+public final class JsonText {
 
     private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,17})?([eE][+-]?[0-9]{1,3})?");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -11,7 +11,7 @@ final class JsonText {
     private JsonText() {
     }
 
-    static void string(StringBuilder out, String s) {
+    public static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
@@ -39,7 +39,7 @@ final class JsonText {
     }
 
     /** Writes {@code value} as a JSON number when it is one, as {@code true}/{@code false} when a boolean, else as a string. */
-    static void scalar(StringBuilder out, String value) {
+    public static void scalar(StringBuilder out, String value) {
         if (NUMBER.matcher(value).matches()) {
             out.append(value);
         } else if (value.equals("true") || value.equals("false")) {
@@ -49,7 +49,7 @@ final class JsonText {
         }
     }
 
-    static void field(StringBuilder out, String key, String value) {
+    public static void field(StringBuilder out, String key, String value) {
         out.append(',');
         string(out, key);
         out.append(':');

@@ -6,6 +6,7 @@ import io.github.chatlog.ChatlogVersion;
 import io.github.chatlog.event.ConversationTurns;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.event.MasterEvents;
 import io.github.chatlog.file.ArchiveCompressor;
 import io.github.chatlog.file.ArchiveRetention;
 import io.github.chatlog.file.Compression;
@@ -187,20 +188,10 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             if (entry == null) {
                 return;
             }
-            switch (entry.kind()) {
-                case EVENT -> write(entry);
-                case ERROR -> {
-                    if (captureErrors || LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER) {
-                        write(entry);
-                    }
-                }
-                case CHAT -> {
-                    if (entry.error() != null && EntryMapper.isCapturedError(event)) {
-                        write(entry.toBuilder().kind(LogEntry.Kind.ERROR).build());
-                    } else if (turnsOn) {
-                        write(ConversationTurns.of(entry));
-                    }
-                }
+            LogEntry line = MasterEvents.select(entry, turnsOn, captureErrors,
+                    LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
+            if (line != null) {
+                write(line);
             }
         } catch (RuntimeException e) {
             status.error("could not write an event from logger " + event.getLoggerName() + ": " + e, e);

@@ -60,6 +60,46 @@ class DemoTest {
     }
 
     @Test
+    void withoutTheSqliteDriverTheStoreSaysSoAndFileLoggingGoesOn(@TempDir Path dir) throws Exception {
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("sqlite-jdbc")).collect(Collectors.joining(java.io.File.pathSeparator));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", classpath,
+                "-Dlogback.configurationFile=" + Path.of("logback-example.xml").toAbsolutePath(),
+                "-DCHATLOG_DIR=" + dir, "-DLOG_STORAGE=sqlite", ChatlogCli.class.getName(), "demo")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("[STORE] the SQLite JDBC driver is not on the classpath: add the dependency "
+                + "org.xerial:sqlite-jdbc"), output);
+        assertTrue(Files.readString(dir.resolve("master.log")).contains("|app:shutdown|"));
+        assertTrue(!Files.exists(dir.resolve("chatlog.db")));
+    }
+
+    @Test
+    void withLogStorageSqliteTheDemoFillsTheDatabase(@TempDir Path dir) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=" + Path.of("logback-example.xml").toAbsolutePath(),
+                "-DCHATLOG_DIR=" + dir, "-DLOG_STORAGE=sqlite", ChatlogCli.class.getName(), "demo")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("chatlog.db"));
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM messages), (SELECT count(*) FROM events)")) {
+            assertTrue(rs.next());
+            assertEquals(3, rs.getInt(1));
+            assertTrue(rs.getInt(2) >= 12, "messages " + rs.getInt(2));
+            long lines = Files.readAllLines(dir.resolve("master.log")).stream()
+                    .filter(l -> !l.contains("|app:")).count();
+            assertEquals(lines, rs.getInt(3), "every master-log event but app:start/shutdown is a row");
+        }
+    }
+
+    @Test
     void unknownCommandIsOneLineAndExitCode2() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         int code = ChatlogCli.run(new String[]{"frobnicate"}, System.out, new java.io.PrintStream(err, true));

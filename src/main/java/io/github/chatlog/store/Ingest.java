@@ -1,0 +1,291 @@
+package io.github.chatlog.store;
+
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.format.TranscriptParser;
+import io.github.chatlog.read.MasterLogReader;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Loads {@code master.log}, its archives and the session transcripts (all three formats) of a log directory into the
+ * SQLite store. Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
+ * is not added again, so a second run adds nothing. Resumable: how far each file was read is kept in
+ * {@code ingest_files} and committed with the rows, so an interrupted run continues where it stopped. Safe to run while
+ * the application logs: only complete lines and entries are read.
+ */
+public final class Ingest {
+
+    /** What a run did. */
+    public record Result(long files, long filesSkipped, long events, long eventsAlreadyStored, long messages,
+                         long messagesAlreadyStored) {
+    }
+
+    private static final int COMMIT_EVERY = 2_000;
+    private static final int DEDUP_WINDOW = 10_000;
+    private static final Pattern TRANSCRIPT_NAME = Pattern.compile(
+            "chat_(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})_(.+?)(\\.\\d+)?\\.log(\\.gz)?");
+
+    private final Path dir;
+    private final String url;
+    private final ZoneId zone;
+    private final PrintStream progress;
+    private long totalBytes;
+    private long doneBytes;
+    private long lastProgress;
+
+    /**
+     * @param dir      the log directory ({@code CHATLOG_DIR})
+     * @param url      the database, {@code jdbc:sqlite:…}
+     * @param zone     the zone text transcripts were written in
+     * @param progress where to report progress on large inputs; null for none
+     */
+    public Ingest(Path dir, String url, ZoneId zone, PrintStream progress) {
+        this.dir = dir;
+        this.url = url;
+        this.zone = zone;
+        this.progress = progress;
+    }
+
+    public Result run() throws SQLException, IOException {
+        MasterLogReader reader = MasterLogReader.of(dir.resolve("master.log"));
+        List<Path> master = new ArrayList<>(reader.archives());
+        master.add(dir.resolve("master.log"));
+        List<Path> transcripts = transcripts(dir.resolve("chats"));
+        for (Path p : master) {
+            totalBytes += sizeOrZero(p);
+        }
+        for (Path p : transcripts) {
+            totalBytes += sizeOrZero(p);
+        }
+        long[] counts = new long[6];
+        try (EventStore store = EventStore.open(url, StoreConnections.DEFAULT_BUSY_TIMEOUT_MS)) {
+            for (Path p : master) {
+                ingestMasterFile(store, p, p.equals(dir.resolve("master.log")), counts);
+            }
+            for (Path p : transcripts) {
+                ingestTranscript(store, p, counts);
+            }
+        }
+        if (progress != null && totalBytes > 0) {
+            progress.printf("ingest: 100%% (%s)%n", megabytes(totalBytes));
+        }
+        return new Result(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    }
+
+    private void ingestMasterFile(EventStore store, Path file, boolean live, long[] counts) throws SQLException, IOException {
+        long size = sizeOrZero(file);
+        String key = dir.relativize(file).toString().replace('\\', '/');
+        FileState state = state(store, key);
+        String head = firstLine(file);
+        long start = 0;
+        if (state != null && state.head.equals(head)) {
+            if (state.done >= size) {
+                counts[1]++;
+                doneBytes += size;
+                return;
+            }
+            start = live ? state.done : 0; // gzip archives are read whole; the dedup skips what is stored
+        }
+        counts[0]++;
+        doneBytes += live ? start : 0;
+        Map<String, Integer> seen = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                return size() > DEDUP_WINDOW;
+            }
+        };
+        try (InputStream raw = open(file)) {
+            if (raw == null) {
+                return;
+            }
+            long position = 0;
+            while (position < start) {
+                long n = raw.skip(start - position);
+                if (n <= 0) {
+                    break;
+                }
+                position += n;
+            }
+            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            InputStream in = new BufferedInputStream(raw, 64 * 1024);
+            int pending = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                position += line.size() + 1;
+                String text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                StoreRecord.Event event = StoreRecord.Event.ofLine(text);
+                if (event != null) {
+                    String k = event.ts() + '\u0000' + event.raw();
+                    int occurrence = seen.getOrDefault(k, 0);
+                    seen.put(k, occurrence + 1);
+                    if (store.countEvent(event.ts(), event.raw()) > occurrence) {
+                        counts[3]++;
+                    } else {
+                        store.insert(event);
+                        counts[2]++;
+                        pending++;
+                    }
+                }
+                if (pending >= COMMIT_EVERY) {
+                    saveState(store, key, size, live ? position : 0, head);
+                    store.commit();
+                    pending = 0;
+                    report(position - start);
+                }
+            }
+            // a last line without its line break is still being written: left for the next run
+            saveState(store, key, live ? position : size, live ? position : size, head);
+            store.commit();
+            doneBytes += live ? position - start : size;
+            report(0);
+        }
+    }
+
+    private void ingestTranscript(EventStore store, Path file, long[] counts) throws SQLException, IOException {
+        long size = sizeOrZero(file);
+        String key = dir.relativize(file).toString().replace('\\', '/');
+        FileState state = state(store, key);
+        if (state != null && state.done == size) {
+            counts[1]++;
+            doneBytes += size;
+            return;
+        }
+        counts[0]++;
+        String text;
+        try (InputStream in = open(file)) {
+            if (in == null) {
+                return;
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String name = file.getFileName().toString();
+        Matcher m = TRANSCRIPT_NAME.matcher(name);
+        String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.log(\\.gz)?$", "");
+        long start = m.matches() ? LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
+                .atZone(zone).toInstant().toEpochMilli() : Files.getLastModifiedTime(file).toMillis();
+        int pending = 0;
+        for (LogEntry e : TranscriptParser.parse(text, fallbackId, start, zone)) {
+            counts[store.insert(StoreRecord.Message.of(e, fallbackId)) ? 4 : 5]++;
+            if (++pending >= COMMIT_EVERY) {
+                store.commit();
+                pending = 0;
+            }
+        }
+        saveState(store, key, size, size, "");
+        store.commit();
+        doneBytes += size;
+        report(0);
+    }
+
+    private record FileState(long size, long done, String head) {
+    }
+
+    private static FileState state(EventStore store, String key) throws SQLException {
+        try (PreparedStatement s = store.connection().prepareStatement(
+                "SELECT size, done_bytes, head FROM ingest_files WHERE path = ?")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new FileState(rs.getLong(1), rs.getLong(2), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    private static void saveState(EventStore store, String key, long size, long done, String head) throws SQLException {
+        try (PreparedStatement s = store.connection().prepareStatement("INSERT INTO ingest_files (path, size, done_bytes, "
+                + "head) VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
+                + "done_bytes = excluded.done_bytes, head = excluded.head")) {
+            s.setString(1, key);
+            s.setLong(2, size);
+            s.setLong(3, done);
+            s.setString(4, head);
+            s.executeUpdate();
+        }
+    }
+
+    private static List<Path> transcripts(Path chats) throws IOException {
+        if (!Files.isDirectory(chats)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(chats, 4)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().matches(".*\\.(log|jsonl)(\\.gz)?"))
+                    .sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** The first line, to recognise a live file that was rotated since the last run; empty when none. */
+    private static String firstLine(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            if (in == null) {
+                return "";
+            }
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n' && line.size() < 4096) {
+                line.write(b);
+            }
+            return b == '\n' ? line.toString(StandardCharsets.UTF_8) : "";
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        try {
+            InputStream in = Files.newInputStream(file);
+            return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 64 * 1024) : in;
+        } catch (NoSuchFileException gone) {
+            return null; // compressed or deleted since it was listed
+        }
+    }
+
+    private static long sizeOrZero(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void report(long extra) {
+        if (progress == null || totalBytes < 8L * 1024 * 1024) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastProgress >= 1000) {
+            lastProgress = now;
+            long done = Math.min(totalBytes, doneBytes + extra);
+            progress.printf("ingest: %d%% (%s of %s)%n", done * 100 / totalBytes, megabytes(done), megabytes(totalBytes));
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    }
+}

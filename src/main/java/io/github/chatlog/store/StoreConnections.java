@@ -1,0 +1,68 @@
+package io.github.chatlog.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Opens SQLite connections through plain JDBC, so sqlite-jdbc stays an optional dependency: WAL, {@code synchronous=NORMAL}
+ * and a busy timeout (the pragma names are sqlite-jdbc's connection properties). Writers begin their transactions with
+ * {@code BEGIN IMMEDIATE}, taking the write lock up front rather than failing half-way.
+ */
+public final class StoreConnections {
+
+    /** The JDBC URL prefix. */
+    public static final String PREFIX = "jdbc:sqlite:";
+    /** {@value} ms: how long a statement waits for another connection's lock. */
+    public static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+    private StoreConnections() {
+    }
+
+    /** Whether the SQLite JDBC driver is on the classpath. */
+    public static boolean driverPresent() {
+        try {
+            Class.forName("org.sqlite.JDBC");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Opens {@code url} (creating the database's folder) and applies the schema. */
+    public static Connection open(String url, int busyTimeoutMs) throws SQLException {
+        if (!driverPresent()) {
+            throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
+        }
+        if (url.startsWith(PREFIX)) {
+            String file = url.substring(PREFIX.length());
+            int query = file.indexOf('?');
+            file = query >= 0 ? file.substring(0, query) : file;
+            if (!file.isEmpty() && !file.equals(":memory:") && !file.startsWith("file:")) {
+                try {
+                    Path parent = Path.of(file).toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new SQLException("cannot create the folder of " + file + ": " + e, e);
+                }
+            }
+        }
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("busy_timeout", Integer.toString(busyTimeoutMs));
+        Connection c = DriverManager.getConnection(url, p);
+        try {
+            StoreSchema.apply(c);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+}

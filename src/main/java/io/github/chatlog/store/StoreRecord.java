@@ -1,0 +1,143 @@
+package io.github.chatlog.store;
+
+import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.KeyValue;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.format.JsonText;
+import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.format.MasterLineFormat;
+import io.github.chatlog.format.UtcTimestamps;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/** A row to store: a master-log event or a conversation entry. The live appender and ingest build the same rows. */
+public sealed interface StoreRecord {
+
+    /** Whether this record may never be dropped (conversation entries and errors): writers wait for room instead. */
+    boolean mustKeep();
+
+    /**
+     * One master-log event, built from its line: {@code raw} is the line exactly as the file holds it, so the row is
+     * lossless; {@code kvJson} is a best-effort parse of its {@code key=value} tokens.
+     */
+    record Event(String ts, String eventType, String source, String message, String sessionId, String kvJson,
+                 String raw) implements StoreRecord {
+
+        /** The record of a master-log line (without its line break); null when the line is not one. */
+        public static Event ofLine(String line) {
+            MasterLine parsed = MasterLineFormat.parse(line);
+            if (parsed == null) {
+                return null;
+            }
+            List<KeyValue> kvs = parsed.keyValues();
+            String session = null;
+            StringBuilder json = new StringBuilder("{");
+            Set<String> seen = new HashSet<>();
+            for (KeyValue kv : kvs) {
+                if (!seen.add(kv.key())) {
+                    continue;
+                }
+                if (session == null && kv.key().equals(MasterLineFormat.SESSION_KEY)) {
+                    session = kv.value();
+                }
+                if (json.length() > 1) {
+                    json.append(',');
+                }
+                JsonText.string(json, kv.key());
+                json.append(':');
+                JsonText.string(json, kv.value());
+            }
+            json.append('}');
+            return new Event(parsed.timestamp(), parsed.eventType(), parsed.source(), parsed.message(), session,
+                    kvs.isEmpty() ? null : json.toString(), parsed.raw());
+        }
+
+        /** The record of an entry the master log writes. */
+        public static Event of(LogEntry masterEvent) {
+            String line = MasterLineFormat.format(masterEvent);
+            return ofLine(line.substring(0, line.length() - 1));
+        }
+
+        @Override
+        public boolean mustKeep() {
+            return eventType.startsWith("error:");
+        }
+    }
+
+    /** One conversation entry for {@code messages}. */
+    record Message(String sessionId, String timestamp, String role, String type, String content, String provider,
+                   String model, Long latencyMs, Long tokens, Long tokensIn, Double confidence, String tool,
+                   String metadata, String entryKey) implements StoreRecord {
+
+        public static Message of(LogEntry e, String defaultSession) {
+            String session = e.sessionId() == null || e.sessionId().isEmpty() ? defaultSession : e.sessionId();
+            String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+            String role = e.role() == null ? LogEntry.DEFAULT_ROLE : e.role();
+            String content = e.message();
+            if (e.error() != null) {
+                content = content.isEmpty() ? e.error().describe() : content + " - " + e.error().describe();
+            } else if (ChatKeys.TYPE_TOOL_CALL.equals(type) && content.isEmpty()) {
+                content = String.join(" ", nonNull(e.value(ChatKeys.TOOL)), nonNull(e.value(ChatKeys.ARGS)),
+                        nonNull(e.value(ChatKeys.RESULT))).trim();
+            }
+            StringBuilder meta = new StringBuilder("{");
+            Set<String> seen = new HashSet<>();
+            for (KeyValue kv : e.keyValues()) {
+                if (kv.key().equals("session_id") || !seen.add(kv.key())) {
+                    continue;
+                }
+                if (meta.length() > 1) {
+                    meta.append(',');
+                }
+                JsonText.string(meta, kv.key());
+                meta.append(':');
+                JsonText.scalar(meta, kv.value());
+            }
+            meta.append('}');
+            String ts = UtcTimestamps.format(e.timestamp());
+            // the same entry read from a transcript or logged live gets the same key: text transcripts keep times to the
+            // second, and show a role only for messages
+            String keyRole = ChatKeys.TYPE_MESSAGE.equals(type) ? role : "";
+            String key = sha256(session + '\u0000' + ts.substring(0, 19) + '\u0000' + keyRole + '\u0000' + type
+                    + '\u0000' + content + '\u0000' + nonNull(e.value(ChatKeys.TOOL)));
+            return new Message(session, ts, role, type, content, e.value(ChatKeys.PROVIDER), e.value(ChatKeys.MODEL),
+                    integer(e.value(ChatKeys.LATENCY_MS)), integer(e.value(ChatKeys.TOKENS)),
+                    integer(e.value(ChatKeys.TOKENS_IN)), real(e.value(ChatKeys.CONFIDENCE)), e.value(ChatKeys.TOOL),
+                    meta.length() > 2 ? meta.toString() : null, key);
+        }
+
+        @Override
+        public boolean mustKeep() {
+            return true;
+        }
+
+        private static Long integer(String v) {
+            double d = ChatKeys.number(v);
+            return Double.isNaN(d) ? null : (long) d;
+        }
+
+        private static Double real(String v) {
+            double d = ChatKeys.number(v);
+            return Double.isNaN(d) ? null : d;
+        }
+
+        private static String nonNull(String s) {
+            return s == null ? "" : s;
+        }
+
+        private static String sha256(String s) {
+            try {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(d, 0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.github.chatlog.store;
+
+import io.github.chatlog.file.StatusReporter;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one thread that writes to SQLite. Logging threads only enqueue; the writer takes what is queued, up to
+ * {@code batchSize} records per transaction. The queue is bounded: a record that must be kept (a conversation entry, an
+ * error) waits for room up to {@code blockTimeoutMs}, so a slow or locked database slows the logging caller rather than
+ * losing it; other events are dropped when the queue is full, counted, and reported at most every
+ * {@value #REPORT_EVERY_MS} ms. A failed transaction is retried with growing pauses; {@link #close} drains the queue.
+ */
+public final class StoreWriter implements AutoCloseable {
+
+    public static final int DEFAULT_QUEUE_SIZE = 8192;
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    /** {@value} ms a conversation entry may wait for room before it is dropped (and counted). */
+    public static final long DEFAULT_BLOCK_TIMEOUT_MS = 30_000;
+    static final long REPORT_EVERY_MS = 10_000;
+    /** How long {@link #close()} keeps retrying a failing database before it gives up on what is queued. */
+    static final long CLOSE_RETRY_MS = 10_000;
+
+    private final String url;
+    private final int batchSize;
+    private final int busyTimeoutMs;
+    private final long blockTimeoutMs;
+    private final StatusReporter status;
+    private final BlockingQueue<StoreRecord> queue;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private long droppedReported;
+    private long lastDropReport;
+    private volatile boolean stopping;
+    private Thread thread;
+    private EventStore store;
+
+    public StoreWriter(String url, int queueSize, int batchSize, int busyTimeoutMs, long blockTimeoutMs,
+                       StatusReporter status) {
+        this.url = url;
+        this.batchSize = batchSize;
+        this.busyTimeoutMs = busyTimeoutMs;
+        this.blockTimeoutMs = blockTimeoutMs;
+        this.status = status;
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+    }
+
+    /** Opens the database (so a bad URL or a missing driver fails here) and starts the writer thread. */
+    public void start(String threadName) throws SQLException {
+        store = EventStore.open(url, busyTimeoutMs);
+        thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues a record. Never throws; may wait (records that must be kept) while the queue is full. */
+    public void submit(StoreRecord record) {
+        if (stopping) {
+            dropped.incrementAndGet();
+            return;
+        }
+        boolean queued;
+        if (record.mustKeep()) {
+            try {
+                queued = queue.offer(record, blockTimeoutMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                queued = queue.offer(record);
+            }
+        } else {
+            queued = queue.offer(record);
+        }
+        if (!queued) {
+            dropped.incrementAndGet();
+            reportDrops(false);
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Writes what is queued (retrying a failing database up to {@value #CLOSE_RETRY_MS} ms), then closes. */
+    @Override
+    public void close() {
+        stopping = true;
+        if (thread != null) {
+            try {
+                thread.join(CLOSE_RETRY_MS + 30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reportDrops(true);
+        if (store != null) {
+            try {
+                store.close();
+            } catch (SQLException e) {
+                status.error("could not close " + url + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void run() {
+        List<StoreRecord> batch = new ArrayList<>(batchSize);
+        while (!stopping || !queue.isEmpty()) {
+            try {
+                StoreRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                writeWithRetry(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                stopping = true;
+            }
+        }
+    }
+
+    private void writeWithRetry(List<StoreRecord> batch) throws InterruptedException {
+        long failingSince = -1;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                store.write(batch);
+                written.addAndGet(batch.size());
+                if (failingSince >= 0) {
+                    status.warn("writing to " + url + " again after " + (System.currentTimeMillis() - failingSince) + " ms");
+                }
+                return;
+            } catch (SQLException | RuntimeException e) {
+                long now = System.currentTimeMillis();
+                if (failingSince < 0) {
+                    failingSince = now;
+                    status.error("cannot write to " + url + ": " + e.getMessage() + "; retrying", e);
+                }
+                if (stopping && now - failingSince > CLOSE_RETRY_MS) {
+                    dropped.addAndGet(batch.size());
+                    status.error("gave up on " + batch.size() + " records at stop: " + url + " still fails", e);
+                    return;
+                }
+                Thread.sleep(Math.min(1000, 20L << Math.min(attempt, 6)));
+                if (attempt % 5 == 4) {
+                    reopen();
+                }
+            }
+        }
+    }
+
+    private void reopen() {
+        try {
+            store.close();
+        } catch (SQLException ignored) {
+            // replaced below
+        }
+        try {
+            store = EventStore.open(url, busyTimeoutMs);
+        } catch (SQLException e) {
+            status.error("cannot reopen " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void reportDrops(boolean force) {
+        long now = System.currentTimeMillis();
+        long total = dropped.get();
+        if (total > droppedReported && (force || now - lastDropReport >= REPORT_EVERY_MS)) {
+            status.error((total - droppedReported) + " events were not stored in " + url
+                    + " (queue full or database failing); " + total + " in all", null);
+            droppedReported = total;
+            lastDropReport = now;
+        }
+    }
+}
