@@ -102,6 +102,7 @@ public final class ArchiveCompressor implements AutoCloseable {
                     public void close() throws IOException {
                         finish(); // keep the channel open for force()
                         flush();
+                        def.end(); // free zlib's native memory now, not at garbage collection
                     }
                 }) {
                     Files.copy(staged, gz);

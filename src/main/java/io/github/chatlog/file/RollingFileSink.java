@@ -25,6 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * records are held in memory (up to {@code backlogLimit} bytes, past that dropped and counted) until a reopen, tried
  * every {@code retryIntervalMs}, succeeds; then they are written first, in order.
  *
+ * <p>A caller whose interrupt flag is set still gets its record written: the flag is cleared around the file I/O (an
+ * interrupted {@link FileChannel} would close itself) and set again afterwards.
+ *
  * <p>Thread-safe: one lock per file, held for the write of one record; the owner of the sink owns its lifecycle.
  */
 public final class RollingFileSink implements AutoCloseable {
@@ -54,7 +57,9 @@ public final class RollingFileSink implements AutoCloseable {
     private FileChannel channel;
     private final ByteBuffer buffer;
     private long written;       // bytes in the file on disk
+    private long committed;     // bytes on disk that end on a record boundary: where a failed write is cut back to
     private long contentBytes;  // bytes after the rollover header: 0 means rolling again would gain nothing
+    private byte[] pendingHeader; // a rollover header still to be written when the new file opens
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
     private long backlogBytes;
     private long dropped;
@@ -92,6 +97,7 @@ public final class RollingFileSink implements AutoCloseable {
 
     /** Writes one whole record (normally a line ending in {@code \n}). Never throws. */
     public void write(byte[] record) {
+        boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
             if (closed) {
@@ -110,11 +116,13 @@ public final class RollingFileSink implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+            restore(interrupted);
         }
     }
 
     /** Hands buffered records to the operating system; also retries a failing file. Never throws. */
     public void flush() {
+        boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
             if (!closed && ready()) {
@@ -126,11 +134,13 @@ public final class RollingFileSink implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+            restore(interrupted);
         }
     }
 
     /** Reopens a failing file and writes the records held for it, once its retry interval has passed. Never throws. */
     public void retryIfFailing() {
+        boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
             if (!closed && channel == null) {
@@ -138,12 +148,14 @@ public final class RollingFileSink implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+            restore(interrupted);
         }
     }
 
     /** Flushes, makes a last attempt to write held records, and closes. Idempotent. */
     @Override
     public void close() {
+        boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
             if (closed) {
@@ -165,6 +177,13 @@ public final class RollingFileSink implements AutoCloseable {
             closed = true;
         } finally {
             lock.unlock();
+            restore(interrupted);
+        }
+    }
+
+    private static void restore(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -190,6 +209,7 @@ public final class RollingFileSink implements AutoCloseable {
             if (channel == null) {
                 openChannel();
             }
+            writePendingHeader();
             while (!backlog.isEmpty()) {
                 byte[] held = backlog.peekFirst();
                 writeRecord(held);
@@ -228,21 +248,35 @@ public final class RollingFileSink implements AutoCloseable {
         contentBytes += record.length;
     }
 
+    private void writePendingHeader() throws IOException {
+        if (pendingHeader != null) {
+            writeFully(ByteBuffer.wrap(pendingHeader));
+            pendingHeader = null;
+            contentBytes = 0;
+        }
+    }
+
     private void flushBuffer() throws IOException {
         if (buffer != null && buffer.position() > 0) {
+            int end = buffer.position();
             buffer.flip();
             try {
                 writeFully(buffer);
-            } finally {
-                buffer.compact();
+                buffer.clear();
+            } catch (IOException e) {
+                // keep all of it: the file is cut back to before this write, so every record is written again
+                buffer.limit(buffer.capacity()).position(end);
+                throw e;
             }
         }
     }
 
+    /** Writes whole records; only once all of them are on disk does the cut-back point move past them. */
     private void writeFully(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             written += channel.write(bytes);
         }
+        committed = written;
     }
 
     private void roll() throws IOException {
@@ -252,8 +286,17 @@ public final class RollingFileSink implements AutoCloseable {
             return;
         }
         long oldSize = written;
-        Path archive = naming.next(now);
-        Path staged = naming.stagedName(archive);
+        Path archive;
+        Path staged;
+        try {
+            archive = naming.next(now);
+            staged = naming.stagedName(archive);
+        } catch (IOException | RuntimeException e) {
+            status.error("cannot roll " + path + ": no archive name in its archive directory: " + e
+                    + "; writing on into the live file", e);
+            nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
+            return;
+        }
         closeChannel();
         try {
             move(path, staged);
@@ -263,11 +306,11 @@ public final class RollingFileSink implements AutoCloseable {
             openChannel();
             return;
         }
-        openChannel();
-        byte[] first = header.firstLine(oldSize, relativeToLive(archive), now);
-        writeFully(ByteBuffer.wrap(first));
-        contentBytes = 0;
         compressor.submit(staged, archive, retention);
+        // written when the new file opens, now or at a retry
+        pendingHeader = header.firstLine(oldSize, relativeToLive(archive), now);
+        openChannel();
+        writePendingHeader();
     }
 
     private void openChannel() throws IOException {
@@ -294,6 +337,7 @@ public final class RollingFileSink implements AutoCloseable {
             }
             channel = ch;
             written = size;
+            committed = size;
             contentBytes = size;
         } catch (IOException e) {
             ch.close();
@@ -311,12 +355,12 @@ public final class RollingFileSink implements AutoCloseable {
 
     private void failed(IOException e) {
         long now = clock.millis();
-        if (channel != null) {
+        if (channel != null && written > committed) {
             try {
-                long cut = written;
-                channel.truncate(cut); // drop a partly written record: the retry writes it whole
+                channel.truncate(committed); // drop a partly written record: the retry writes it whole
+                written = committed;
             } catch (IOException ignored) {
-                // the file is already failing; the retry reopens it
+                // the file is already failing; the reopen starts a fresh line after any fragment
             }
         }
         if (buffer != null && buffer.position() > 0) {

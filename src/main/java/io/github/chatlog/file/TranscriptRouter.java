@@ -54,9 +54,14 @@ public final class TranscriptRouter implements AutoCloseable {
     private final Map<String, Path> remembered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Path> eldest) {
-            return size() > REMEMBERED_PATHS;
+            if (size() > REMEMBERED_PATHS) {
+                fileOwners.remove(ownerKey(eldest.getValue()), eldest.getKey()); // its name may be reused now
+                return true;
+            }
+            return false;
         }
     });
+    private volatile boolean closed;
     private final Semaphore permits;
     private final AtomicLong useSequence = new AtomicLong();
     private final AtomicInteger openNow = new AtomicInteger();
@@ -96,6 +101,9 @@ public final class TranscriptRouter implements AutoCloseable {
             SessionTranscript t = sessions.computeIfAbsent(id, k -> create(k, entry.timestamp()));
             t.lock.lock();
             try {
+                if (closed) {
+                    return; // stopped: an entry in flight while the appender stopped
+                }
                 if (t.retired) {
                     continue; // ended or reaped meanwhile: look it up again
                 }
@@ -122,7 +130,7 @@ public final class TranscriptRouter implements AutoCloseable {
         }
         t.lock.lock();
         try {
-            if (t.retired) {
+            if (t.retired || closed) {
                 return;
             }
             finish(t, Math.max(atMillis, t.startMillis));
@@ -142,9 +150,10 @@ public final class TranscriptRouter implements AutoCloseable {
                 continue;
             }
             try {
-                if (!t.retired && now - t.lastEntryMillis >= idleTimeoutMs) {
-                    finish(t, t.lastEntryMillis);
+                if (!t.retired && !closed && now - t.lastEntryMillis >= idleTimeoutMs) {
+                    // remembered before it leaves the map, so an entry arriving meanwhile reopens this same file
                     remembered.put(t.sessionId, t.path);
+                    finish(t, t.lastEntryMillis);
                     reaped++;
                 }
             } finally {
@@ -152,6 +161,21 @@ public final class TranscriptRouter implements AutoCloseable {
             }
         }
         return reaped;
+    }
+
+    /** Retries the open transcripts whose file is failing, so held entries reach the disk without new traffic. */
+    public void retryFailing() {
+        for (SessionTranscript t : open) {
+            if (t.lock.tryLock()) {
+                try {
+                    if (t.sink != null) {
+                        t.sink.retryIfFailing();
+                    }
+                } finally {
+                    t.lock.unlock();
+                }
+            }
+        }
     }
 
     /** Applies session-file retention; never touches an open file. */
@@ -173,6 +197,7 @@ public final class TranscriptRouter implements AutoCloseable {
     /** Closes every open file, without footers: the sessions may go on after a restart. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         for (SessionTranscript t : sessions.values()) {
             t.lock.lock();
             try {
@@ -236,7 +261,11 @@ public final class TranscriptRouter implements AutoCloseable {
         sessions.remove(t.sessionId, t);
     }
 
-    /** Opens the session's file under a descriptor permit; false (reported) when it cannot be opened. */
+    /**
+     * Opens the session's file under a descriptor permit. False (reported) when the file may not be written at all (its
+     * folder leads out of the chats directory); when it merely cannot be opened now, the sink holds the entries and
+     * retries.
+     */
     private boolean openFile(SessionTranscript t) {
         while (!permits.tryAcquire()) {
             if (!closeLeastRecentlyUsed(t)) {
@@ -245,24 +274,35 @@ public final class TranscriptRouter implements AutoCloseable {
         }
         try {
             names.prepareParent(t.path);
-            boolean fresh = !Files.exists(t.path) || Files.size(t.path) == 0;
-            byte[] header = format.header(t.sessionId, t.startMillis).getBytes(StandardCharsets.UTF_8);
-            RollingFileSink sink = new RollingFileSink(t.path, settings, new IndexedArchiveNaming(t.path, compression),
-                    null, compressor, (size, archive, when) -> header, status, clock);
-            sink.open();
-            t.sink = sink;
-            open.add(t);
-            int now = openNow.incrementAndGet();
-            openPeak.accumulateAndGet(now, Math::max);
-            if (fresh && header.length > 0) {
-                sink.write(header);
-            }
-            return true;
         } catch (IOException | RuntimeException e) {
             permits.release();
             status.error("cannot write the transcript of session '" + t.sessionId + "' to " + t.path + ": " + e, e);
             return false;
         }
+        boolean fresh;
+        try {
+            fresh = !Files.exists(t.path) || Files.size(t.path) == 0;
+        } catch (IOException e) {
+            fresh = false;
+        }
+        byte[] header = format.header(t.sessionId, t.startMillis).getBytes(StandardCharsets.UTF_8);
+        RollingFileSink sink = new RollingFileSink(t.path, settings, new IndexedArchiveNaming(t.path, compression),
+                null, compressor, (size, archive, when) -> header, status, clock);
+        try {
+            sink.open();
+        } catch (IOException | RuntimeException e) {
+            status.error("cannot open the transcript of session '" + t.sessionId + "' at " + t.path + ": " + e
+                    + "; holding its entries and retrying", e);
+        }
+        t.sink = sink;
+        t.lastUsed = useSequence.incrementAndGet();
+        open.add(t);
+        int now = openNow.incrementAndGet();
+        openPeak.accumulateAndGet(now, Math::max);
+        if (fresh && header.length > 0) {
+            sink.write(header);
+        }
+        return true;
     }
 
     private void closeFile(SessionTranscript t) {
@@ -277,23 +317,21 @@ public final class TranscriptRouter implements AutoCloseable {
 
     /** Closes the least recently used open session other than {@code except}; false when none could be taken. */
     private boolean closeLeastRecentlyUsed(SessionTranscript except) {
-        SessionTranscript oldest = null;
-        for (SessionTranscript t : open) {
-            if (t != except && (oldest == null || t.lastUsed < oldest.lastUsed)) {
-                oldest = t;
+        SessionTranscript[] candidates = open.toArray(new SessionTranscript[0]);
+        java.util.Arrays.sort(candidates, java.util.Comparator.comparingLong(c -> c.lastUsed));
+        for (SessionTranscript candidate : candidates) {
+            if (candidate == except || !candidate.lock.tryLock()) {
+                continue; // busy: its writer holds it; the next oldest will do
+            }
+            try {
+                if (candidate.sink != null) {
+                    closeFile(candidate);
+                    return true;
+                }
+            } finally {
+                candidate.lock.unlock();
             }
         }
-        if (oldest == null || !oldest.lock.tryLock()) {
-            return false; // busy: its writer holds it; try again
-        }
-        try {
-            if (oldest.sink == null) {
-                return false;
-            }
-            closeFile(oldest);
-            return true;
-        } finally {
-            oldest.lock.unlock();
-        }
+        return false;
     }
 }

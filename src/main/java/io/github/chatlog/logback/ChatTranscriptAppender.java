@@ -138,6 +138,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         reaper.scheduleWithFixedDelay(() -> {
             try {
                 router.reapIdle();
+                router.retryFailing();
                 long now = System.currentTimeMillis();
                 if (now - lastRetention[0] >= RETENTION_EVERY_MS) {
                     lastRetention[0] = now;
@@ -156,7 +157,15 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             return;
         }
         super.stop();
-        reaper.shutdownNow();
+        reaper.shutdown();
+        try {
+            if (!reaper.awaitTermination(10, TimeUnit.SECONDS)) {
+                reaper.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            reaper.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         router.close();
     }
 

@@ -18,6 +18,7 @@ import io.github.chatlog.format.MasterLineFormat;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -134,6 +135,15 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         ArchiveRetention retention = new ArchiveRetention(naming, maxArchives, capBytes);
         compressor = new ArchiveCompressor(status);
         sink = new RollingFileSink(live, settings, naming, retention, compressor, this::rotatedLine, status, clock);
+        try {
+            Files.createDirectories(archives);
+        } catch (IOException | RuntimeException e) {
+            addError("[" + getName() + "] property 'archiveDirectory': cannot create '" + archives + "': " + e, e);
+            compressor.close(0);
+            compressor = null;
+            sink = null;
+            return;
+        }
         try {
             sink.open();
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import io.github.chatlog.file.Compression;
 import io.github.chatlog.file.TimestampArchiveNaming;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.MasterLineFormat;
+import io.github.chatlog.format.UtcTimestamps;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,22 +80,39 @@ public final class MasterLogReader {
         }
     }
 
-    /** The events matching {@code query}, oldest first. Close the stream. */
+    /**
+     * The events matching {@code query}, oldest first: a snapshot of the log as it was when the call began. Close the
+     * stream.
+     */
     public Stream<MasterLine> lines(EventQuery query) {
         String since = query.sinceTimestamp();
+        // open the live file first, then list the archives older than that moment: a rollover in between renames the
+        // file we hold into an archive named later, which is then left out rather than read twice
+        String openedAt = UtcTimestamps.format(System.currentTimeMillis());
+        LineSource live = openLive();
         List<Path> files = new ArrayList<>();
         for (Path archive : archives()) {
+            String stamp = archiveStamp(archive);
             // every event in an archive was logged before its rollover time, which its name carries
-            if (since == null || archiveStamp(archive).compareTo(since) >= 0) {
+            if (stamp.compareTo(openedAt) < 0 && (since == null || stamp.compareTo(since) >= 0)) {
                 files.add(archive);
             }
         }
-        files.add(liveFile);
-        LineIterator it = new LineIterator(files, query, since);
+        LineIterator it = new LineIterator(files, live, query, since);
         Stream<MasterLine> stream = StreamSupport.stream(
                 Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(it::close);
         return query.limit() > 0 ? stream.limit(query.limit()) : stream;
+    }
+
+    private LineSource openLive() {
+        try {
+            return LineSource.open(liveFile);
+        } catch (NoSuchFileException e) {
+            return LineSource.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@link #lines} collected into a list. */
@@ -116,10 +134,15 @@ public final class MasterLogReader {
         String since = filter.sinceTimestamp();
         ArrayDeque<MasterLine> newestFirst = new ArrayDeque<>();
         try {
+            String openedAt = UtcTimestamps.format(System.currentTimeMillis());
             tailLive(n, filter, since, newestFirst);
             List<Path> archives = archives();
             for (int i = archives.size() - 1; i >= 0 && newestFirst.size() < n; i--) {
-                if (since != null && archiveStamp(archives.get(i)).compareTo(since) < 0) {
+                String stamp = archiveStamp(archives.get(i));
+                if (stamp.compareTo(openedAt) >= 0) {
+                    continue; // rolled after the live file was read: its lines were read there
+                }
+                if (since != null && stamp.compareTo(since) < 0) {
                     break;
                 }
                 ArrayDeque<MasterLine> lastOfArchive = new ArrayDeque<>();
@@ -211,28 +234,33 @@ public final class MasterLogReader {
     private static String archiveStamp(Path archive) {
         // master_2024-12-19_14-32-01-123.log(.gz): compare as a timestamp of the same shape as the master log's
         String name = archive.getFileName().toString();
-        int underscore = name.lastIndexOf('_', name.indexOf(".log") - 1);
+        int underscore = name.lastIndexOf('_', name.lastIndexOf(".log") - 1);
         String s = name.substring(underscore - 10, underscore + 13); // yyyy-MM-dd_HH-mm-ss-SSS
         return s.substring(0, 10) + "T" + s.substring(11, 13) + ":" + s.substring(14, 16) + ":" + s.substring(17, 19)
                 + "." + s.substring(20, 23) + "Z";
     }
 
     private Stream<MasterLine> readFile(Path file, EventQuery query, String since) throws IOException {
-        LineIterator it = new LineIterator(List.of(file), query, since);
+        LineIterator it = new LineIterator(List.of(file), null, query, since);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false)
                 .onClose(it::close);
     }
 
-    /** Walks the files in order, opening each lazily; an archive compressed meanwhile is read from its .gz. */
+    /**
+     * Walks the archives in order, opening each lazily (one compressed meanwhile is read from its .gz), then the live
+     * file, opened already.
+     */
     private final class LineIterator implements Iterator<MasterLine> {
         private final Iterator<Path> files;
+        private LineSource last;
         private final EventQuery query;
         private final String since;
         private LineSource current;
         private MasterLine next;
 
-        LineIterator(List<Path> files, EventQuery query, String since) {
+        LineIterator(List<Path> files, LineSource last, EventQuery query, String since) {
             this.files = files.iterator();
+            this.last = last;
             this.query = query;
             this.since = since;
         }
@@ -242,10 +270,14 @@ public final class MasterLogReader {
             try {
                 while (next == null) {
                     if (current == null) {
-                        if (!files.hasNext()) {
+                        if (files.hasNext()) {
+                            current = openIfPresent(files.next());
+                        } else if (last != null) {
+                            current = last;
+                            last = null;
+                        } else {
                             return false;
                         }
-                        current = openIfPresent(files.next());
                         continue;
                     }
                     String raw = current.next();
@@ -276,14 +308,17 @@ public final class MasterLogReader {
         }
 
         void close() {
-            if (current != null) {
-                try {
-                    current.close();
-                } catch (IOException ignored) {
-                    // read-only
+            for (LineSource source : new LineSource[]{current, last}) {
+                if (source != null) {
+                    try {
+                        source.close();
+                    } catch (IOException ignored) {
+                        // read-only
+                    }
                 }
-                current = null;
             }
+            current = null;
+            last = null;
         }
 
         private LineSource openIfPresent(Path file) throws IOException {
@@ -291,7 +326,7 @@ public final class MasterLogReader {
                 return LineSource.open(file);
             } catch (NoSuchFileException e) {
                 Path gz = file.resolveSibling(file.getFileName() + ".gz");
-                if (!file.equals(liveFile) && Files.exists(gz)) {
+                if (Files.exists(gz)) {
                     return LineSource.open(gz);
                 }
                 return LineSource.empty();
