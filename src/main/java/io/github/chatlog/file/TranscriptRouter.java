@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -317,9 +320,16 @@ public final class TranscriptRouter implements AutoCloseable {
 
     /** Closes the least recently used open session other than {@code except}; false when none could be taken. */
     private boolean closeLeastRecentlyUsed(SessionTranscript except) {
-        SessionTranscript[] candidates = open.toArray(new SessionTranscript[0]);
-        java.util.Arrays.sort(candidates, java.util.Comparator.comparingLong(c -> c.lastUsed));
-        for (SessionTranscript candidate : candidates) {
+        // snapshot the use marks: they change under concurrent writes, and a sort needs stable keys
+        record Candidate(SessionTranscript t, long lastUsed) {
+        }
+        List<Candidate> candidates = new ArrayList<>(open.size());
+        for (SessionTranscript t : open) {
+            candidates.add(new Candidate(t, t.lastUsed));
+        }
+        candidates.sort(Comparator.comparingLong(Candidate::lastUsed));
+        for (Candidate c : candidates) {
+            SessionTranscript candidate = c.t();
             if (candidate == except || !candidate.lock.tryLock()) {
                 continue; // busy: its writer holds it; the next oldest will do
             }

@@ -136,18 +136,19 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         compressor = new ArchiveCompressor(status);
         sink = new RollingFileSink(live, settings, naming, retention, compressor, this::rotatedLine, status, clock);
         try {
-            Files.createDirectories(archives);
+            sink.open();
         } catch (IOException | RuntimeException e) {
-            addError("[" + getName() + "] property 'archiveDirectory': cannot create '" + archives + "': " + e, e);
+            addError("[" + getName() + "] property 'file': cannot open '" + live + "': " + e, e);
             compressor.close(0);
             compressor = null;
             sink = null;
             return;
         }
         try {
-            sink.open();
+            Files.createDirectories(archives);
         } catch (IOException | RuntimeException e) {
-            addError("[" + getName() + "] property 'file': cannot open '" + live + "': " + e, e);
+            addError("[" + getName() + "] property 'archiveDirectory': cannot create '" + archives + "': " + e, e);
+            sink.close();
             compressor.close(0);
             compressor = null;
             sink = null;

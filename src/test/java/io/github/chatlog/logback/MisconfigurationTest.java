@@ -69,6 +69,16 @@ class MisconfigurationTest {
     }
 
     @Test
+    void archiveDirectoryThatCannotBeCreated(@TempDir Path dir) throws Exception {
+        Path blocker = Files.writeString(dir.resolve("archive"), "a regular file where the archive directory should be");
+        try (LogbackFixture f = boot(dir, dir.resolve("master.log").toString(), "<archiveDirectory>" + blocker
+                + "</archiveDirectory>")) {
+            assertErrorNames(f, "archiveDirectory", "cannot create '" + blocker + "'");
+            assertOtherLoggingContinues(f);
+        }
+    }
+
+    @Test
     void fileThatIsADirectory(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("master.log"));
         try (LogbackFixture f = boot(dir, dir.resolve("master.log").toString(), "")) {
