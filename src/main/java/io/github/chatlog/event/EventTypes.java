@@ -51,12 +51,18 @@ public final class EventTypes {
      * {@code Note:}, {@code 12:30} and {@code http://host} are not.
      */
     public static boolean isEventType(CharSequence word) {
-        int n = word.length();
-        if (n < 3 || !isAsciiLetter(word.charAt(0))) {
+        return isEventType(word, 0, word.length());
+    }
+
+    /** {@link #isEventType(CharSequence)} for {@code text[from, to)}, without copying it out. */
+    public static boolean isEventType(CharSequence text, int from, int to) {
+        int n = to - from;
+        if (n < 3 || !isAsciiLetter(text.charAt(from))) {
             return false;
         }
+        CharSequence word = text;
         int colon = -1;
-        for (int i = 1; i < n; i++) {
+        for (int i = from + 1; i < to; i++) {
             char c = word.charAt(i);
             if (c == ':') {
                 if (colon >= 0) {
@@ -67,7 +73,7 @@ public final class EventTypes {
                 return false;
             }
         }
-        return colon > 0 && colon < n - 1;
+        return colon > from && colon < to - 1;
     }
 
     /** Whether the type is in the {@code error:*} category. */

@@ -49,7 +49,9 @@ public final class LogEntry {
         this.eventType = Objects.requireNonNull(b.eventType, "eventType");
         this.source = Objects.requireNonNull(b.source, "source");
         this.message = b.message == null ? "" : b.message;
-        this.keyValues = b.keyValues.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(b.keyValues));
+        // the builder hands its list over (and starts a new one if used again): no copy on the logging path
+        this.keyValues = b.keyValues == null || b.keyValues.isEmpty() ? List.of() : Collections.unmodifiableList(b.keyValues);
+        b.keyValues = null;
         this.sessionId = b.sessionId;
         this.error = b.error;
         this.role = b.role;
@@ -70,7 +72,9 @@ public final class LogEntry {
         b.eventType = eventType;
         b.source = source;
         b.message = message;
-        b.keyValues.addAll(keyValues);
+        if (!keyValues.isEmpty()) {
+            b.keyValues = new ArrayList<>(keyValues);
+        }
         b.sessionId = sessionId;
         b.error = error;
         b.role = role;
@@ -164,7 +168,7 @@ public final class LogEntry {
         private String eventType;
         private String source;
         private String message;
-        private final List<KeyValue> keyValues = new ArrayList<>(4);
+        private List<KeyValue> keyValues;
         private String sessionId;
         private ErrorInfo error;
         private String role;
@@ -202,13 +206,16 @@ public final class LogEntry {
         }
 
         public Builder keyValue(String key, String value) {
+            if (!(keyValues instanceof ArrayList)) {
+                keyValues = keyValues == null ? new ArrayList<>(4) : new ArrayList<>(keyValues);
+            }
             keyValues.add(new KeyValue(key, value));
             return this;
         }
 
+        /** Takes {@code kvs} over: the caller must not change it afterwards. */
         public Builder keyValues(List<KeyValue> kvs) {
-            keyValues.clear();
-            keyValues.addAll(kvs);
+            keyValues = kvs;
             return this;
         }
 

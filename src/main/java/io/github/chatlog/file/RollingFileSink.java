@@ -97,6 +97,14 @@ public final class RollingFileSink implements AutoCloseable {
 
     /** Writes one whole record (normally a line ending in {@code \n}). Never throws. */
     public void write(byte[] record) {
+        write(record, 0, record.length);
+    }
+
+    /**
+     * Writes {@code bytes[offset, offset + length)} as one whole record. The sink does not keep a reference to
+     * {@code bytes} (it copies what it must hold), so the caller may reuse the array. Never throws.
+     */
+    public void write(byte[] bytes, int offset, int length) {
         boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
@@ -105,14 +113,14 @@ public final class RollingFileSink implements AutoCloseable {
                 return;
             }
             if (!ready()) {
-                hold(record);
+                hold(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                 return;
             }
             try {
-                writeRecord(record);
+                writeRecord(bytes, offset, length);
             } catch (IOException e) {
                 failed(e);
-                hold(record);
+                hold(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
             }
         } finally {
             lock.unlock();
@@ -212,7 +220,7 @@ public final class RollingFileSink implements AutoCloseable {
             writePendingHeader();
             while (!backlog.isEmpty()) {
                 byte[] held = backlog.peekFirst();
-                writeRecord(held);
+                writeRecord(held, 0, held.length);
                 backlog.removeFirst();
                 backlogBytes -= held.length;
             }
@@ -229,23 +237,24 @@ public final class RollingFileSink implements AutoCloseable {
         return true;
     }
 
-    private void writeRecord(byte[] record) throws IOException {
-        if (settings.maxFileSize() > 0 && contentBytes > 0 && size() + record.length > settings.maxFileSize()) {
+    private void writeRecord(byte[] bytes, int offset, int length) throws IOException {
+        long size = written + (buffer == null ? 0 : buffer.position());
+        if (settings.maxFileSize() > 0 && contentBytes > 0 && size + length > settings.maxFileSize()) {
             roll();
         }
         if (buffer == null) {
-            writeFully(ByteBuffer.wrap(record));
+            writeFully(ByteBuffer.wrap(bytes, offset, length));
         } else {
-            if (buffer.remaining() < record.length) {
+            if (buffer.remaining() < length) {
                 flushBuffer();
             }
-            if (record.length > buffer.capacity()) {
-                writeFully(ByteBuffer.wrap(record));
+            if (length > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap(bytes, offset, length));
             } else {
-                buffer.put(record);
+                buffer.put(bytes, offset, length);
             }
         }
-        contentBytes += record.length;
+        contentBytes += length;
     }
 
     private void writePendingHeader() throws IOException {

@@ -15,6 +15,15 @@ public final class FieldSanitizer {
                 || c == '_' || c == '.' || c == ':' || c == '-';
     }
 
+    private static boolean isSafe(String field) {
+        for (int i = 0, n = field.length(); i < n; i++) {
+            if (!isFieldChar(field.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static String sanitize(String field) {
         if (field == null || field.isEmpty()) {
             return "_";
@@ -32,6 +41,10 @@ public final class FieldSanitizer {
     public static void appendSanitized(StringBuilder out, String field) {
         if (field == null || field.isEmpty()) {
             out.append('_');
+            return;
+        }
+        if (isSafe(field)) {
+            out.append(field); // the common case, copied in bulk
             return;
         }
         for (int i = 0, n = field.length(); i < n; i++) {

@@ -27,15 +27,31 @@ public final class LineEscaper {
     public static boolean needsEscaping(CharSequence text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == '\\' || (c >= 0x7F && (c <= 0x9F || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)))) {
+            // one cheap test for plain ASCII text; the rare rest is looked at closely
+            if ((c < 0x20 || c >= 0x7F || c == '\\') && needsEscaping(text, i, c)) {
                 return true;
             }
         }
         return false;
     }
 
+    private static boolean needsEscaping(CharSequence text, int i, char c) {
+        if (c < 0x20 || c == '\\' || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
+            return true;
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        // a low surrogate is fine only right after a high one
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+    }
+
     /** Appends {@code text}, escaped, to {@code out}. */
     public static void appendEscaped(StringBuilder out, CharSequence text) {
+        if (text instanceof String s && !needsEscaping(s)) {
+            out.append(s); // the common case, copied in bulk
+            return;
+        }
         int n = text.length();
         int start = 0;
         for (int i = 0; i < n; i++) {

@@ -39,13 +39,7 @@ public final class MasterLineFormat {
         out.append('|');
         FieldSanitizer.appendSanitized(out, entry.source());
         out.append('|');
-        StringBuilder message = SCRATCH.get();
-        message.setLength(0);
-        appendMessage(message, entry);
-        LineEscaper.appendEscaped(out, message);
-        if (message.capacity() > 64 * 1024) {
-            SCRATCH.remove(); // do not pin a huge buffer to the thread
-        }
+        appendEscapedMessage(out, entry);
         out.append('\n');
     }
 
@@ -75,6 +69,53 @@ public final class MasterLineFormat {
             }
             out.append(error.describe());
         }
+    }
+
+    /**
+     * The same message as {@link #appendMessage}, escaped as it is appended: the text (which may be large) directly,
+     * each small token through a scratch buffer. {@code start} marks where the message begins in {@code out}.
+     */
+    private static void appendEscapedMessage(StringBuilder out, LogEntry entry) {
+        int start = out.length();
+        LineEscaper.appendEscaped(out, entry.message());
+        List<KeyValue> kvs = entry.keyValues();
+        StringBuilder token = null;
+        if (entry.sessionId() != null && entry.value(SESSION_KEY) == null) {
+            token = SCRATCH.get();
+            token.setLength(0);
+            KeyValueFormat.appendToken(token, SESSION_KEY, entry.sessionId());
+            appendPart(out, start, token, ' ');
+        }
+        for (int i = 0, n = kvs.size(); i < n; i++) {
+            KeyValue kv = kvs.get(i);
+            if (token == null) {
+                token = SCRATCH.get();
+            }
+            token.setLength(0);
+            KeyValueFormat.appendToken(token, kv.key(), kv.value());
+            appendPart(out, start, token, ' ');
+        }
+        ErrorInfo error = entry.error();
+        if (error != null) {
+            if (out.length() > start) {
+                out.append(" - ");
+            }
+            LineEscaper.appendEscaped(out, error.simpleName());
+            if (error.message() != null) {
+                out.append(": ");
+                LineEscaper.appendEscaped(out, error.message());
+            }
+        }
+        if (token != null && token.capacity() > 64 * 1024) {
+            SCRATCH.remove(); // do not pin a huge buffer to the thread
+        }
+    }
+
+    private static void appendPart(StringBuilder out, int start, CharSequence part, char separator) {
+        if (out.length() > start) {
+            out.append(separator);
+        }
+        LineEscaper.appendEscaped(out, part);
     }
 
     private static void separate(StringBuilder out) {

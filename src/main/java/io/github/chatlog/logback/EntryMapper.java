@@ -87,7 +87,7 @@ public final class EntryMapper {
         String kvEntryType = null;
         String kvSession = null;
         List<KeyValuePair> pairs = event.getKeyValuePairs();
-        List<KeyValue> kvs = new ArrayList<>(pairs == null ? 0 : pairs.size());
+        List<KeyValue> kvs = pairs == null || pairs.isEmpty() ? null : new ArrayList<>(pairs.size());
         if (pairs != null) {
             for (KeyValuePair pair : pairs) {
                 if (pair == null || pair.key == null) {
@@ -144,7 +144,10 @@ public final class EntryMapper {
             // keep the call site's event_type where it stood, rather than lose it
             kvs.add(kvTypeIndex, new KeyValue(KEY_EVENT_TYPE, kvType));
         }
-        b.eventType(type).message(message).keyValues(kvs);
+        b.eventType(type).message(message);
+        if (kvs != null) {
+            b.keyValues(kvs);
+        }
 
         String child = family.child(loggerName);
         b.source(kvSource != null ? kvSource
@@ -167,8 +170,10 @@ public final class EntryMapper {
     /** The message's first word when it has the {@code category:action} form, else null. */
     static String firstWord(String message) {
         int end = message.indexOf(' ');
-        String word = end < 0 ? message : message.substring(0, end);
-        return EventTypes.isEventType(word) ? word : null;
+        if (end < 0) {
+            end = message.length();
+        }
+        return EventTypes.isEventType(message, 0, end) ? message.substring(0, end) : null;
     }
 
     private static String stripFirstWord(String message) {

@@ -14,6 +14,7 @@ import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.RollingFileSink;
 import io.github.chatlog.file.TimestampArchiveNaming;
 import io.github.chatlog.format.MasterLineFormat;
+import io.github.chatlog.format.Utf8Buffer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -211,16 +212,24 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 
     /** Writes one entry; the single place where entries become bytes. */
     protected void write(LogEntry entry) {
-        StringBuilder line = LINE.get();
+        LineBuffers buffers = BUFFERS.get();
+        StringBuilder line = buffers.text;
         line.setLength(0);
         MasterLineFormat.appendLine(line, entry);
-        sink.write(line.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8); // intrinsic: faster than any loop here
+        sink.write(bytes, 0, bytes.length);
         if (line.capacity() > 64 * 1024) {
-            LINE.remove();
+            BUFFERS.remove(); // do not pin a huge buffer to the thread
         }
     }
 
-    private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(256));
+    /** Per thread: the line as text and as bytes, reused from call to call. */
+    private static final class LineBuffers {
+        final StringBuilder text = new StringBuilder(256);
+        final Utf8Buffer bytes = new Utf8Buffer(256);
+    }
+
+    private static final ThreadLocal<LineBuffers> BUFFERS = ThreadLocal.withInitial(LineBuffers::new);
 
     private LogEntry ownLine(String type, String message) {
         return LogEntry.builder().timestamp(clock.millis()).eventType(type).source(SOURCE).message(message).build();

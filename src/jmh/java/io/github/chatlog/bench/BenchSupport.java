@@ -1,0 +1,107 @@
+package io.github.chatlog.bench;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/** What every benchmark shares: a scratch directory, Logback contexts from XML, and the count of what was written. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** A fresh directory under {@code bench.dir} (default: the system temp directory). */
+    static Path scratch(String name) {
+        try {
+            Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "chatlog-bench-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static LoggerContext logback(String configurationBody) {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(new ByteArrayInputStream(("<configuration>" + configurationBody + "</configuration>")
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        var errors = context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(s -> s.getLevel() == ch.qos.logback.core.status.Status.ERROR).toList();
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("bench configuration failed: " + errors);
+        }
+        return context;
+    }
+
+    /** Line breaks in every file below {@code dir}, gzip archives decompressed. */
+    static long countLines(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".db") || name.endsWith("-wal") || name.endsWith("-shm")) {
+                    continue;
+                }
+                try (InputStream in = name.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p), 1 << 16)
+                        : Files.newInputStream(p)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n') {
+                                total++;
+                            }
+                        }
+                    }
+                }
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails the run when what was written is not what was logged: a run that lost events is not a fast one. */
+    static void verify(String what, long expected, long actual) {
+        if (expected != actual) {
+            throw new IllegalStateException(what + ": expected " + expected + " lines/rows, found " + actual
+                    + " - events were lost or duplicated, this run does not count");
+        }
+    }
+
+    static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** ASCII text of about {@code bytes} characters that no format escapes. */
+    static String payload(int bytes) {
+        StringBuilder sb = new StringBuilder(bytes);
+        String words = "the quick brown fox jumps over the lazy dog ";
+        while (sb.length() < bytes) {
+            sb.append(words);
+        }
+        return sb.substring(0, bytes).trim();
+    }
+}
