@@ -77,12 +77,32 @@ final class BenchSupport {
         }
     }
 
-    /** Fails the run when what was written is not what was logged: a run that lost events is not a fast one. */
-    static void verify(String what, long expected, long actual) {
-        if (expected != actual) {
-            throw new IllegalStateException(what + ": expected " + expected + " lines/rows, found " + actual
-                    + " - events were lost or duplicated, this run does not count");
+    /**
+     * Fails the run when what was written is not what was logged: a run that lost events is not a fast one. The failed
+     * configuration is also noted in the file named by {@code bench.failures}, so the report leaves it out.
+     */
+    static void verify(org.openjdk.jmh.infra.BenchmarkParams run, long expected, long actual) {
+        if (expected == actual) {
+            return;
         }
+        String key = failureKey(run.getBenchmark(), run.getThreads(), run.getParamsKeys().stream()
+                .map(k -> k + "=" + run.getParam(k)).sorted().collect(java.util.stream.Collectors.joining(",")));
+        String failures = System.getProperty("bench.failures");
+        if (failures != null) {
+            try {
+                Files.writeString(Path.of(failures), key + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException(key + ": expected " + expected + " lines/rows, found " + actual
+                + " - events were lost or duplicated, this run does not count");
+    }
+
+    /** How a configuration is named in the failures file and by the report. */
+    static String failureKey(String benchmark, int threads, String params) {
+        return benchmark + "|t" + threads + "|" + params;
     }
 
     static void delete(Path dir) {

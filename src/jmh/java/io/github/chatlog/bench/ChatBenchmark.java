@@ -44,6 +44,10 @@ public class ChatBenchmark {
     @Param({"100"})
     public int size;
 
+    /** The transcript appender's descriptor cap; 16384 keeps 10,000 sessions open, 256 (the default) makes it reopen. */
+    @Param({"16384"})
+    public int maxOpenFiles;
+
     private LoggerContext logback;
     private org.slf4j.Logger slf4j;
     private org.apache.logging.log4j.core.LoggerContext log4j;
@@ -60,7 +64,8 @@ public class ChatBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(ChatBenchmark bench, ThreadParams thread) {
-            ids = new String[bench.sessions];
+            // the sessions are shared out among the threads: 10,000 sessions in all, whatever the thread count
+            ids = new String[Math.max(1, bench.sessions / thread.getThreadCount())];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = "t" + thread.getThreadIndex() + "-s" + i;
             }
@@ -81,7 +86,8 @@ public class ChatBenchmark {
             case "chatlog" -> {
                 logback = BenchSupport.logback("<appender name='C' class='io.github.chatlog.logback.ChatTranscriptAppender'>"
                         + "<directory>" + dir + "</directory><format>plain</format>"
-                        + "<fileNamePattern>%session.log</fileNamePattern></appender>"
+                        + "<fileNamePattern>%session.log</fileNamePattern>"
+                        + "<maxOpenFiles>" + maxOpenFiles + "</maxOpenFiles></appender>"
                         + "<root level='INFO'><appender-ref ref='C'/></root>");
                 slf4j = logback.getLogger("chat");
             }
@@ -124,13 +130,13 @@ public class ChatBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void verify() {
+    public void verify(org.openjdk.jmh.infra.BenchmarkParams run) {
         if (log4j != null) {
             Configurator.shutdown(log4j);
         } else {
             logback.stop();
         }
-        BenchSupport.verify("chat " + impl + " " + sessions + " sessions", ops.sum(), BenchSupport.countLines(dir));
+        BenchSupport.verify(run, ops.sum(), BenchSupport.countLines(dir));
         BenchSupport.delete(dir);
     }
 }

@@ -70,10 +70,10 @@ public class MasterLogBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void verify() {
+    public void verify(org.openjdk.jmh.infra.BenchmarkParams run) {
         context.stop();
         long own = impl.equals("chatlog") ? 2 : 0; // app:start and app:shutdown
-        BenchSupport.verify("master " + impl, ops.sum() + own, BenchSupport.countLines(dir));
+        BenchSupport.verify(run, ops.sum() + own, BenchSupport.countLines(dir));
         BenchSupport.delete(dir);
     }
 }

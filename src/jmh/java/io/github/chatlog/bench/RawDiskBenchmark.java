@@ -61,13 +61,13 @@ public class RawDiskBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void verify() throws IOException {
+    public void verify(org.openjdk.jmh.infra.BenchmarkParams run) throws IOException {
         buffer.flip();
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
         channel.close();
-        BenchSupport.verify("raw disk", ops, BenchSupport.countLines(dir));
+        BenchSupport.verify(run, ops, BenchSupport.countLines(dir));
         BenchSupport.delete(dir);
     }
 }

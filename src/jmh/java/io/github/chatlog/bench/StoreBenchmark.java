@@ -87,7 +87,7 @@ public class StoreBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void verify() throws SQLException {
+    public void verify(org.openjdk.jmh.infra.BenchmarkParams run) throws SQLException {
         if (context != null) {
             context.stop(); // drains the queue
         } else {
@@ -98,7 +98,7 @@ public class StoreBenchmark {
         try (Connection c = StoreConnections.open(StoreConnections.PREFIX + dir.resolve("chatlog.db"), 5000);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
             rs.next();
-            BenchSupport.verify("store " + impl, ops.sum(), rs.getLong(1));
+            BenchSupport.verify(run, ops.sum(), rs.getLong(1));
         }
         BenchSupport.delete(dir);
     }

@@ -18,9 +18,9 @@ final class SessionTranscript {
     final long startMillis;
     final ReentrantLock lock = new ReentrantLock();
 
-    RollingFileSink sink;
+    volatile RollingFileSink sink; // written under the lock; read without it to skip closed sessions when choosing one to close
     boolean retired; // ended or reaped: a writer that finds this must look the session up again
-    volatile long lastUsed;        // router-wide sequence, for least-recently-used closing
+    volatile boolean referenced;   // written to since the clock hand last passed: spared once when closing one
     volatile long lastEntryMillis; // for the idle reaper
 
     private int users;

@@ -9,19 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routes chat entries into one transcript file per session. Knows nothing of Logback.
@@ -29,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>No global lock on the write path: each session has its own lock, held while one entry is written, so
  *       sessions write in parallel and the entries of one session never interleave or reorder.</li>
- *   <li>At most {@code maxOpenFiles} descriptors: a file is opened only with a permit; without one, the least recently
- *       used open session is closed first (it reopens its own file in append mode when it writes again).</li>
+ *   <li>At most {@code maxOpenFiles} descriptors: a file is opened only with a permit; without one, a session not
+ *       written to lately is closed first (it reopens its own file in append mode when it writes again). The choice is
+ *       the CLOCK approximation of least-recently-used: open sessions wait in a queue, one written to since the hand
+ *       last passed is spared once, so choosing costs O(1) however many files are open.</li>
  *   <li>{@link #end} and {@link #reapIdle} write the footer and close; a session that writes after an idle close
  *       appends to the file it had.</li>
  * </ul>
@@ -66,7 +66,8 @@ public final class TranscriptRouter implements AutoCloseable {
     });
     private volatile boolean closed;
     private final Semaphore permits;
-    private final AtomicLong useSequence = new AtomicLong();
+    private final ConcurrentLinkedQueue<SessionTranscript> clockQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger clockSize = new AtomicInteger();
     private final AtomicInteger openNow = new AtomicInteger();
     private final AtomicInteger openPeak = new AtomicInteger();
     private final ArchiveCompressor compressor;
@@ -115,7 +116,9 @@ public final class TranscriptRouter implements AutoCloseable {
                 }
                 t.sink.write(bytes);
                 t.count(entry);
-                t.lastUsed = useSequence.incrementAndGet();
+                if (!t.referenced) {
+                    t.referenced = true;
+                }
                 t.lastEntryMillis = Math.max(t.lastEntryMillis, entry.timestamp());
                 return;
             } finally {
@@ -298,8 +301,9 @@ public final class TranscriptRouter implements AutoCloseable {
                     + "; holding its entries and retrying", e);
         }
         t.sink = sink;
-        t.lastUsed = useSequence.incrementAndGet();
+        t.referenced = true;
         open.add(t);
+        enqueue(t);
         int now = openNow.incrementAndGet();
         openPeak.accumulateAndGet(now, Math::max);
         if (fresh && header.length > 0) {
@@ -318,28 +322,48 @@ public final class TranscriptRouter implements AutoCloseable {
         }
     }
 
-    /** Closes the least recently used open session other than {@code except}; false when none could be taken. */
+    private void enqueue(SessionTranscript t) {
+        clockQueue.offer(t);
+        if (clockSize.incrementAndGet() > 2 * maxOpenFiles + 64) {
+            // sessions ended or reaped leave their place behind: sweep those out now and then
+            for (Iterator<SessionTranscript> it = clockQueue.iterator(); it.hasNext(); ) {
+                if (it.next().sink == null) {
+                    it.remove();
+                    clockSize.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Closes an open session other than {@code except} that was not written to lately; false when none could be. */
     private boolean closeLeastRecentlyUsed(SessionTranscript except) {
-        // snapshot the use marks: they change under concurrent writes, and a sort needs stable keys
-        record Candidate(SessionTranscript t, long lastUsed) {
-        }
-        List<Candidate> candidates = new ArrayList<>(open.size());
-        for (SessionTranscript t : open) {
-            candidates.add(new Candidate(t, t.lastUsed));
-        }
-        candidates.sort(Comparator.comparingLong(Candidate::lastUsed));
-        for (Candidate c : candidates) {
-            SessionTranscript candidate = c.t();
-            if (candidate == except || !candidate.lock.tryLock()) {
-                continue; // busy: its writer holds it; the next oldest will do
+        for (int turn = 0, limit = 2 * clockSize.get() + 2; turn < limit; turn++) {
+            SessionTranscript t = clockQueue.poll();
+            if (t == null) {
+                return false;
+            }
+            clockSize.decrementAndGet();
+            if (t.sink == null) {
+                continue; // closed meanwhile: its place is dropped
+            }
+            if (t == except || t.referenced) {
+                t.referenced = false; // spared this time round
+                clockQueue.offer(t);
+                clockSize.incrementAndGet();
+                continue;
+            }
+            if (!t.lock.tryLock()) {
+                clockQueue.offer(t); // its writer is busy with it: not a good one to close
+                clockSize.incrementAndGet();
+                continue;
             }
             try {
-                if (candidate.sink != null) {
-                    closeFile(candidate);
+                if (t.sink != null) {
+                    closeFile(t);
                     return true;
                 }
             } finally {
-                candidate.lock.unlock();
+                t.lock.unlock();
             }
         }
         return false;

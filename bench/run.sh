@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark suite: builds target/benchmarks.jar (mvn -Pbench) and runs it.
+#   bench/run.sh --quick   about 5 minutes on 2 cores; prints the ratio lines
+#   bench/run.sh           the full suite (about 20 minutes); also rewrites BENCHMARKS.md and docs/benchmarks.svg
+# Scratch files go to BENCH_DIR (default: the system temp directory) and are deleted after each trial; the 32 KB runs
+# write several GB there while they run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=full
+[ "${1:-}" = "--quick" ] && mode=quick
+
+mvn -B -q -Pbench -DskipTests package
+jar=target/benchmarks.jar
+out=target/bench-$mode
+rm -rf "$out" && mkdir -p "$out"
+failures="$PWD/$out/failures.txt"
+# -jvmArgsAppend reaches the forked benchmark JVMs, where the checks run
+run() { java -jar "$jar" -jvmArgsAppend "-Dbench.failures=$failures ${BENCH_DIR:+-Dbench.dir=$BENCH_DIR}" "$@" 2>&1 \
+        | grep -E "^(Benchmark|[A-Z][A-Za-z]+Benchmark)|IllegalStateException" || true; }
+
+if [ "$mode" = quick ]; then
+  common=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+  sizes=100
+  open=16384
+else
+  common=(-f 1 -wi 2 -w 2s -i 3 -r 2s)
+  sizes=100,2048
+  open=16384,256
+fi
+
+run "${common[@]}" -t 1 -prof gc -p size=$sizes -rf json -rff "$out/master-t1.json" MasterLogBenchmark
+run "${common[@]}" -t 2 -p size=$sizes -rf json -rff "$out/master-t2.json" MasterLogBenchmark
+run "${common[@]}" -t 1 -bm sample -tu us -p size=100 -p immediateFlush=false -p impl=chatlog -rf json \
+    -rff "$out/master-sample.json" MasterLogBenchmark
+run "${common[@]}" -t 1 -p size=$sizes -rf json -rff "$out/disk.json" RawDiskBenchmark
+if [ "$mode" = full ]; then
+  # 32 KB lines fill a disk fast: shorter iterations
+  run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 1 -p size=32768 -rf json -rff "$out/master-32k-t1.json" MasterLogBenchmark
+  run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 2 -p size=32768 -rf json -rff "$out/master-32k-t2.json" MasterLogBenchmark
+  run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 1 -p size=32768 -rf json -rff "$out/disk-32k.json" RawDiskBenchmark
+fi
+run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
+run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
+
+report=(--mode "$mode" --failures "$failures")
+[ "$mode" = full ] && report+=(--write)
+java -cp "$jar" io.github.chatlog.bench.BenchReport "${report[@]}" "$out"/*.json
