@@ -57,8 +57,26 @@ public final class EventStore implements AutoCloseable {
     /** Writes {@code batch} in one transaction; on failure nothing of it is kept and the exception says why. */
     public void write(List<StoreRecord> batch) throws SQLException {
         try {
+            begin();
+            // events go in as one JDBC batch (one call into SQLite for all of them); messages one by one, since
+            // whether a message was new decides its session's update
+            int events = 0;
             for (StoreRecord r : batch) {
-                insert(r);
+                if (r instanceof StoreRecord.Event e) {
+                    bindEvent(e);
+                    insertEvent.addBatch();
+                    events++;
+                } else {
+                    insert(r);
+                }
+            }
+            if (events > 0) {
+                insertEvent.executeBatch();
+                for (StoreRecord r : batch) {
+                    if (r instanceof StoreRecord.Event e) {
+                        markEnded(e);
+                    }
+                }
             }
             commit();
         } catch (SQLException | RuntimeException e) {
@@ -81,26 +99,11 @@ public final class EventStore implements AutoCloseable {
      * Returns false for a message that was stored already.
      */
     public boolean insert(StoreRecord r) throws SQLException {
-        if (!inTransaction) {
-            control.execute("BEGIN IMMEDIATE");
-            inTransaction = true;
-        }
+        begin();
         if (r instanceof StoreRecord.Event e) {
-            insertEvent.setString(1, e.ts());
-            insertEvent.setString(2, e.eventType());
-            insertEvent.setString(3, e.source());
-            insertEvent.setString(4, e.message());
-            insertEvent.setString(5, e.sessionId());
-            insertEvent.setString(6, e.kvJson());
-            insertEvent.setString(7, e.raw());
+            bindEvent(e);
             insertEvent.executeUpdate();
-            if (EventTypes.CONVERSATION_END.equals(e.eventType()) && e.sessionId() != null) {
-                endSession.setString(1, e.sessionId());
-                endSession.setString(2, e.ts());
-                endSession.setString(3, e.ts());
-                endSession.setString(4, e.ts());
-                endSession.executeUpdate();
-            }
+            markEnded(e);
             return true;
         } else if (r instanceof StoreRecord.Message m) {
             insertMessage.setString(1, m.sessionId());
@@ -134,6 +137,34 @@ public final class EventStore implements AutoCloseable {
         return false;
     }
 
+    private void begin() throws SQLException {
+        if (!inTransaction) {
+            control.execute("BEGIN IMMEDIATE");
+            inTransaction = true;
+        }
+    }
+
+    private void bindEvent(StoreRecord.Event e) throws SQLException {
+        insertEvent.setString(1, e.ts());
+        insertEvent.setString(2, e.eventType());
+        insertEvent.setString(3, e.source());
+        insertEvent.setString(4, e.message());
+        insertEvent.setString(5, e.sessionId());
+        insertEvent.setString(6, e.kvJson());
+        insertEvent.setString(7, e.raw());
+    }
+
+    /** A {@code conversation:end} event marks its session ended. */
+    private void markEnded(StoreRecord.Event e) throws SQLException {
+        if (EventTypes.CONVERSATION_END.equals(e.eventType()) && e.sessionId() != null) {
+            endSession.setString(1, e.sessionId());
+            endSession.setString(2, e.ts());
+            endSession.setString(3, e.ts());
+            endSession.setString(4, e.ts());
+            endSession.executeUpdate();
+        }
+    }
+
     /** Commits what {@link #insert} added; does nothing outside a transaction. */
     public void commit() throws SQLException {
         if (inTransaction) {
@@ -143,6 +174,11 @@ public final class EventStore implements AutoCloseable {
     }
 
     public void rollbackQuietly() {
+        try {
+            insertEvent.clearBatch();
+        } catch (SQLException ignored) {
+            // nothing batched, or the statement is already closed
+        }
         if (!inTransaction) {
             return;
         }
