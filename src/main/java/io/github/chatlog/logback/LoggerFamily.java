@@ -8,6 +8,8 @@ public enum LoggerFamily {
     /** Any other logger: ordinary application logging. */
     OTHER("");
 
+    private static final LoggerFamily[] ROUTED = {CHAT, EVENT, ERROR};
+
     private final String root;
 
     LoggerFamily(String root) {
@@ -23,7 +25,7 @@ public enum LoggerFamily {
         if (loggerName == null || loggerName.length() < 4) {
             return OTHER;
         }
-        for (LoggerFamily f : new LoggerFamily[]{CHAT, EVENT, ERROR}) {
+        for (LoggerFamily f : ROUTED) {
             if (f.isRootOf(loggerName)) {
                 return f;
             }
