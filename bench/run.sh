@@ -41,6 +41,7 @@ if [ "$mode" = full ]; then
 fi
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
 run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
+run "${common[@]}" -t 1 -rf json -rff "$out/sync.json" SyncCostBenchmark
 
 report=(--mode "$mode" --failures "$failures")
 [ "$mode" = full ] && report+=(--write)

@@ -159,6 +159,12 @@ public final class BenchReport {
             add(out, "chat-vs-log4j2-routing" + suffix, ours / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "log4j2",
                     "sessions", "10000", "maxOpenFiles", open), 1.0, "");
         }
+        double none = score(rs, "SyncCostBenchmark", "thrpt", 1, "sync", "none");
+        for (String mode : new String[]{"interval", "every"}) {
+            // a cost, not a contest: reported, with no target to meet
+            add(out, "sync-" + mode + "-vs-none", score(rs, "SyncCostBenchmark", "thrpt", 1, "sync", mode) / none, 0.0,
+                    "throughput with sync=" + mode + " relative to sync=none (immediateFlush)");
+        }
         double appender = score(rs, "StoreBenchmark", "thrpt", 2, "impl", "appender");
         add(out, "sqlite-vs-jdbc", appender / score(rs, "StoreBenchmark", "thrpt", 2, "impl", "jdbc"), 0.7, "");
         add(out, "sqlite-rate-vs-100k", appender / 100_000, 1.0, "appender events/s over the 100,000/s target");

@@ -11,9 +11,10 @@ package io.github.chatlog.file;
  * @param backlogLimit    bytes of records held in memory while the file cannot be written; past it records are dropped
  *                        and counted
  * @param followLinks     whether a symbolic link at the file's path may be followed
+ * @param sync            how far a record is pushed: to the OS, or also to the disk (see {@link SyncMode})
  */
 public record FileSettings(long maxFileSize, boolean immediateFlush, int bufferSize, long retryIntervalMs,
-                           long backlogLimit, boolean followLinks) {
+                           long backlogLimit, boolean followLinks, SyncMode sync) {
 
     /** {@value} bytes: 10 MB, as Logback's {@code FileSize} reads "10MB". */
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -24,35 +25,39 @@ public record FileSettings(long maxFileSize, boolean immediateFlush, int bufferS
     public static final long DEFAULT_BACKLOG_LIMIT = 8L * 1024 * 1024;
 
     public static final FileSettings DEFAULTS = new FileSettings(DEFAULT_MAX_FILE_SIZE, true, DEFAULT_BUFFER_SIZE,
-            DEFAULT_RETRY_INTERVAL_MS, DEFAULT_BACKLOG_LIMIT, true);
+            DEFAULT_RETRY_INTERVAL_MS, DEFAULT_BACKLOG_LIMIT, true, SyncMode.NONE);
 
     public FileSettings {
-        if (maxFileSize < 0 || bufferSize <= 0 || retryIntervalMs < 0 || backlogLimit < 0) {
+        if (maxFileSize < 0 || bufferSize <= 0 || retryIntervalMs < 0 || backlogLimit < 0 || sync == null) {
             throw new IllegalArgumentException("negative or zero setting in " + this);
         }
     }
 
     public FileSettings withMaxFileSize(long bytes) {
-        return new FileSettings(bytes, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks);
+        return new FileSettings(bytes, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync);
     }
 
     public FileSettings withImmediateFlush(boolean flag) {
-        return new FileSettings(maxFileSize, flag, bufferSize, retryIntervalMs, backlogLimit, followLinks);
+        return new FileSettings(maxFileSize, flag, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync);
     }
 
     public FileSettings withBufferSize(int bytes) {
-        return new FileSettings(maxFileSize, immediateFlush, bytes, retryIntervalMs, backlogLimit, followLinks);
+        return new FileSettings(maxFileSize, immediateFlush, bytes, retryIntervalMs, backlogLimit, followLinks, sync);
     }
 
     public FileSettings withRetryIntervalMs(long ms) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, ms, backlogLimit, followLinks);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, ms, backlogLimit, followLinks, sync);
     }
 
     public FileSettings withBacklogLimit(long bytes) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, bytes, followLinks);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, bytes, followLinks, sync);
+    }
+
+    public FileSettings withSync(SyncMode mode) {
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, mode);
     }
 
     public FileSettings withFollowLinks(boolean flag) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, flag);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, flag, sync);
     }
 }

@@ -64,6 +64,8 @@ public final class RollingFileSink implements AutoCloseable {
     private long backlogBytes;
     private long dropped;
     private long failingSinceMillis = -1;
+    private long heldInFailure;    // records that could not be written when logged, this failure
+    private Object fileKey;        // identity of the file we opened, to notice it was moved or deleted
     private long nextRetryMillis;
     private long nextRollMillis;
     private boolean closed;
@@ -195,6 +197,84 @@ public final class RollingFileSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Forces what was written to the disk (for {@code sync=interval}); flushes first. Never throws: a failure is
+     * reported and the records stay where they are.
+     */
+    public void sync() {
+        boolean interrupted = Thread.interrupted();
+        lock.lock();
+        try {
+            if (!closed && channel != null) {
+                try {
+                    flushBuffer();
+                    channel.force(false);
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+            restore(interrupted);
+        }
+    }
+
+    /**
+     * Notices that another program moved or deleted the live file (log rotation by an outside tool, a cleanup) and
+     * continues in a new file at the configured path, with a status warning. Costs one {@code stat}. Returns whether it
+     * switched.
+     */
+    public boolean reopenIfReplaced() {
+        boolean interrupted = Thread.interrupted();
+        lock.lock();
+        try {
+            if (closed || channel == null || fileKey == null) {
+                return false;
+            }
+            Object now = identity();
+            if (fileKey.equals(now)) {
+                return false;
+            }
+            // records still buffered belong in the file the application now sees
+            byte[] pending = null;
+            if (buffer != null && buffer.position() > 0) {
+                buffer.flip();
+                pending = new byte[buffer.remaining()];
+                buffer.get(pending);
+                buffer.clear();
+            }
+            closeChannel();
+            status.warn(path + " was " + (now == null ? "moved away or deleted" : "replaced") + " by another program; "
+                    + "continuing in a new file at that path");
+            try {
+                openChannel();
+                if (pending != null) {
+                    writeFully(ByteBuffer.wrap(pending));
+                }
+            } catch (IOException e) {
+                if (pending != null) {
+                    backlog.addFirst(pending);
+                    backlogBytes += pending.length;
+                }
+                failed(e);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+            restore(interrupted);
+        }
+    }
+
+    /** The identity (device and inode) of the file at the path now, or null when there is none. */
+    private Object identity() {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Bytes in the live file, buffered ones included. */
     public long size() {
         lock.lock();
@@ -229,10 +309,12 @@ public final class RollingFileSink implements AutoCloseable {
             return false;
         }
         if (failingSinceMillis >= 0) {
-            status.warn("resumed writing " + path + " after " + (now - failingSinceMillis) + " ms"
-                    + (dropped > 0 ? "; " + dropped + " records could not be written and were dropped" : ""));
+            status.warn("resumed writing " + path + " after " + (now - failingSinceMillis) + " ms; " + heldInFailure
+                    + " records could not be written when logged: " + (heldInFailure - dropped) + " were held and written now"
+                    + (dropped > 0 ? ", " + dropped + " were dropped (backlog full)" : ""));
             failingSinceMillis = -1;
             dropped = 0;
+            heldInFailure = 0;
         }
         return true;
     }
@@ -255,6 +337,10 @@ public final class RollingFileSink implements AutoCloseable {
             }
         }
         contentBytes += length;
+        if (settings.sync() == SyncMode.EVERY) {
+            flushBuffer();
+            channel.force(false);
+        }
     }
 
     private void writePendingHeader() throws IOException {
@@ -345,6 +431,7 @@ public final class RollingFileSink implements AutoCloseable {
                 size++;
             }
             channel = ch;
+            fileKey = identity();
             written = size;
             committed = size;
             contentBytes = size;
@@ -384,12 +471,28 @@ public final class RollingFileSink implements AutoCloseable {
         nextRetryMillis = now + settings.retryIntervalMs();
         if (failingSinceMillis < 0) {
             failingSinceMillis = now;
-            status.error("cannot write " + path + ": " + e.getMessage() + "; holding up to " + settings.backlogLimit()
+            status.error("cannot write " + path + ": " + describe(e) + "; holding up to " + settings.backlogLimit()
                     + " bytes of records in memory and retrying every " + settings.retryIntervalMs() + " ms", e);
         }
     }
 
+    /** The failure in words, with the errno name where Java only gives the text. */
+    static String describe(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No space left on device")) {
+            return "ENOSPC (" + m + ")";
+        }
+        if (m.contains("Disk quota exceeded")) {
+            return "EDQUOT (" + m + ")";
+        }
+        if (m.contains("Read-only file system")) {
+            return "EROFS (" + m + ")";
+        }
+        return e.getClass().getSimpleName() + ": " + m;
+    }
+
     private void hold(byte[] record) {
+        heldInFailure++;
         if (backlogBytes + record.length > settings.backlogLimit()) {
             dropped++;
             return;

@@ -169,13 +169,21 @@ public final class TranscriptRouter implements AutoCloseable {
         return reaped;
     }
 
-    /** Retries the open transcripts whose file is failing, so held entries reach the disk without new traffic. */
-    public void retryFailing() {
+    /**
+     * Looks after the open transcripts without new traffic: retries failing files (so held entries reach the disk),
+     * notices files moved or deleted by another program, and forces them to disk when {@code sync} is due.
+     */
+    public void maintain(boolean sync) {
         for (SessionTranscript t : open) {
             if (t.lock.tryLock()) {
                 try {
-                    if (t.sink != null) {
-                        t.sink.retryIfFailing();
+                    RollingFileSink sink = t.sink;
+                    if (sink != null) {
+                        sink.retryIfFailing();
+                        sink.reopenIfReplaced();
+                        if (sync) {
+                            sink.sync();
+                        }
                     }
                 } finally {
                     t.lock.unlock();

@@ -9,6 +9,7 @@ import io.github.chatlog.file.Compression;
 import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.SessionFileNames;
 import io.github.chatlog.file.SessionRetention;
+import io.github.chatlog.file.SyncMode;
 import io.github.chatlog.file.TranscriptRouter;
 import io.github.chatlog.format.TranscriptFormat;
 import org.slf4j.Marker;
@@ -66,6 +67,8 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     private int maxHistory;
     private String totalSizeCap;
     private boolean immediateFlush = true;
+    private String sync = "none";
+    private String syncInterval = MasterLogAppender.DEFAULT_SYNC_INTERVAL;
     private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
     private String defaultSession = DEFAULT_SESSION;
     private Clock clock = Clock.systemDefaultZone();
@@ -114,10 +117,14 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         check.require(maxHistory >= 0, "maxHistory", "must be 0 (keep all) or a number of days, not " + maxHistory);
         check.require(sessionKey != null && !sessionKey.isBlank(), "sessionKey", "must not be empty");
         check.require(defaultSession != null && !defaultSession.isBlank(), "defaultSession", "must not be empty");
+        SyncMode syncMode = SyncMode.named(sync);
+        check.require(syncMode != null, "sync", "'" + sync + "' is not one of none, interval, every");
+        long syncMs = check.duration("syncInterval", syncInterval);
         if (!check.passed()) {
             return;
         }
-        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush);
+        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
+                .withSync(syncMode);
         router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, maxOpenFiles, idleMs,
                 new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
         try {
@@ -133,12 +140,17 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             t.setDaemon(true);
             return t;
         });
-        long tick = Math.max(10, Math.min(1000, idleMs / 2));
+        long tick = Math.max(10, Math.min(Math.min(1000, syncMs), idleMs / 2));
         long[] lastRetention = {0};
+        long[] lastSync = {System.currentTimeMillis()};
         reaper.scheduleWithFixedDelay(() -> {
             try {
                 router.reapIdle();
-                router.retryFailing();
+                boolean syncDue = syncMode == SyncMode.INTERVAL && System.currentTimeMillis() - lastSync[0] >= syncMs;
+                if (syncDue) {
+                    lastSync[0] = System.currentTimeMillis();
+                }
+                router.maintain(syncDue);
                 long now = System.currentTimeMillis();
                 if (now - lastRetention[0] >= RETENTION_EVERY_MS) {
                     lastRetention[0] = now;
@@ -288,6 +300,16 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** Every entry reaches the operating system before the logging call returns; default true. */
     public void setImmediateFlush(boolean immediateFlush) {
         this.immediateFlush = immediateFlush;
+    }
+
+    /** {@code none} (default), {@code interval} or {@code every}: see {@link SyncMode}. */
+    public void setSync(String sync) {
+        this.sync = sync;
+    }
+
+    /** With {@code sync=interval}, how often files are forced to disk; default 1 second. */
+    public void setSyncInterval(String syncInterval) {
+        this.syncInterval = syncInterval;
     }
 
     /** The MDC key holding the session id; default {@value EntryMapper#DEFAULT_SESSION_KEY}. */

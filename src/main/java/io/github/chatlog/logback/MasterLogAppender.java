@@ -12,6 +12,7 @@ import io.github.chatlog.file.ArchiveRetention;
 import io.github.chatlog.file.Compression;
 import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.RollingFileSink;
+import io.github.chatlog.file.SyncMode;
 import io.github.chatlog.file.TimestampArchiveNaming;
 import io.github.chatlog.format.MasterLineFormat;
 import io.github.chatlog.format.Utf8Buffer;
@@ -61,6 +62,8 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     public static final int DEFAULT_MAX_ARCHIVES = 0;
     /** {@value}: with {@code immediateFlush=false}, the longest a line waits in memory. */
     public static final String DEFAULT_FLUSH_INTERVAL = "1 second";
+    /** {@value}: with {@code sync=interval}, how often the file is forced to disk. */
+    public static final String DEFAULT_SYNC_INTERVAL = "1 second";
     /** {@value}: the source field of the lines the appender writes itself. */
     public static final String SOURCE = "chatlog";
 
@@ -74,6 +77,8 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private int maxArchives = DEFAULT_MAX_ARCHIVES;
     private String compression = "gzip";
     private boolean immediateFlush = true;
+    private String sync = "none";
+    private String syncInterval = DEFAULT_SYNC_INTERVAL;
     private String flushInterval = DEFAULT_FLUSH_INTERVAL;
     private Boolean logTurns;
     private boolean captureErrors = true;
@@ -125,11 +130,15 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         }
         long flushMs = check.duration("flushInterval", flushInterval);
         check.require(sessionKey != null && !sessionKey.isBlank(), "sessionKey", "must not be empty");
+        SyncMode syncMode = SyncMode.named(sync);
+        check.require(syncMode != null, "sync", "'" + sync + "' is not one of none, interval, every");
+        long syncMs = check.duration("syncInterval", syncInterval);
         if (!check.passed()) {
             return;
         }
 
-        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush);
+        FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
+                .withSync(syncMode);
         String liveName = live.getFileName().toString();
         String prefix = liveName.endsWith(".log") ? liveName.substring(0, liveName.length() - 4) : liveName;
         TimestampArchiveNaming naming = new TimestampArchiveNaming(archives, prefix, comp);
@@ -165,12 +174,18 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             return t;
         });
         long flushEveryNanos = TimeUnit.MILLISECONDS.toNanos(flushMs);
-        long[] lastFlush = {System.nanoTime()};
-        long tick = Math.min(TICK_MS, flushMs);
+        long syncEveryNanos = TimeUnit.MILLISECONDS.toNanos(syncMs);
+        long[] last = {System.nanoTime(), System.nanoTime()}; // last flush, last sync
+        long tick = Math.min(TICK_MS, Math.min(flushMs, syncMs));
         ticker.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
-            if (now - lastFlush[0] >= flushEveryNanos) {
-                lastFlush[0] = now;
+            sink.reopenIfReplaced(); // one stat: an outside tool may have moved or deleted the file
+            if (syncMode == SyncMode.INTERVAL && now - last[1] >= syncEveryNanos) {
+                last[1] = now;
+                last[0] = now;
+                sink.sync(); // flushes too
+            } else if (now - last[0] >= flushEveryNanos) {
+                last[0] = now;
                 sink.flush();
             } else {
                 sink.retryIfFailing(); // so writing resumes soon after the disk comes back, even with no new events
@@ -308,6 +323,16 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     /** With {@code immediateFlush=false}, flush at least this often; default {@value #DEFAULT_FLUSH_INTERVAL}. */
     public void setFlushInterval(String flushInterval) {
         this.flushInterval = flushInterval;
+    }
+
+    /** {@code none} (default), {@code interval} or {@code every}: see {@link SyncMode}. */
+    public void setSync(String sync) {
+        this.sync = sync;
+    }
+
+    /** With {@code sync=interval}, how often the file is forced to disk; default {@value #DEFAULT_SYNC_INTERVAL}. */
+    public void setSyncInterval(String syncInterval) {
+        this.syncInterval = syncInterval;
     }
 
     /** Add a {@code conversation:turn} line per chat entry; default from {@code LOG_CONVERSATION_TURNS}, else false. */

@@ -50,21 +50,29 @@ class RollingUnderLoadTest {
         assertEquals(List.of(), f.errors());
         first.assertComplete("a", THREADS, EVENTS);
         assertTrue(first.archives.size() > 50, "rolled many times: " + first.archives.size());
-        System.out.printf("rolling under load: %d events, %d archives, %d bytes of live file%n",
+        System.out.printf("rolling under load: %d events, %d archives, %d bytes of live file; then 3 restarts%n",
                 THREADS * EVENTS, first.archives.size(), Files.size(dir.resolve("master.log")));
 
-        Map<Path, String> before = digests(first.archives);
-        LogbackFixture again = LogbackFixture.fromXml(config(dir), dir);
-        logConcurrently(again, "b");
-        again.close();
-        Result second = readAll(dir);
-        assertEquals(List.of(), again.errors());
-        second.assertComplete("a", THREADS, EVENTS);
-        second.assertComplete("b", THREADS, EVENTS);
-        for (Map.Entry<Path, String> archive : before.entrySet()) {
-            assertEquals(archive.getValue(), digest(archive.getKey()), "archive rewritten: " + archive.getKey());
+        // three stop/start cycles: each appends, none rewrites an archive
+        Result previous = first;
+        for (String run : new String[]{"b", "c", "d"}) {
+            Map<Path, String> before = digests(previous.archives);
+            LogbackFixture again = LogbackFixture.fromXml(config(dir), dir);
+            logConcurrently(again, run);
+            again.close();
+            Result now = readAll(dir);
+            assertEquals(List.of(), again.errors());
+            for (String r : new String[]{"a", "b", "c", "d"}) {
+                if (r.compareTo(run) <= 0) {
+                    now.assertComplete(r, THREADS, EVENTS);
+                }
+            }
+            for (Map.Entry<Path, String> archive : before.entrySet()) {
+                assertEquals(archive.getValue(), digest(archive.getKey()), "archive rewritten: " + archive.getKey());
+            }
+            assertTrue(now.archives.size() > previous.archives.size());
+            previous = now;
         }
-        assertTrue(second.archives.size() > first.archives.size());
     }
 
     private static void logConcurrently(LogbackFixture f, String run) throws InterruptedException {
