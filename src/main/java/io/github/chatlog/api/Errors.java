@@ -46,7 +46,24 @@ public final class Errors {
     /** Logs {@code error} to {@code error.<source>} with {@code context} as the text before the exception. */
     public static void log(String source, String context, Throwable error) {
         String root = LoggerFamily.ERROR.root();
-        LoggerFactory.getLogger(source == null || source.isEmpty() ? root : root + "." + source).error(context, error);
+        org.slf4j.Logger logger = LoggerFactory.getLogger(source == null || source.isEmpty() ? root : root + "." + source);
+        try {
+            logger.error(context, error);
+        } catch (RuntimeException unreadable) {
+            // Logback reads getMessage() on this thread before any appender runs; an exception whose getMessage()
+            // throws would escape into the caller. Log a stand-in that names it instead.
+            logger.error(context, new UnreadableException(error, unreadable));
+        }
+    }
+
+    /** Stands in for an exception that could not be read: its class, and what went wrong reading it. */
+    public static final class UnreadableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableException(Throwable original, RuntimeException whileReading) {
+            super(original.getClass().getName() + " (its getMessage() threw " + whileReading.getClass().getSimpleName()
+                    + ")", null, false, false);
+        }
     }
 
     /**

@@ -20,7 +20,8 @@ public final class MasterEvents {
      *
      * @param turns         per-turn events are on
      * @param captureErrors errors from loggers outside the chatlog families are recorded
-     * @param fromFamily    the entry came from the {@code chat}, {@code event} or {@code error} family
+     * @param fromFamily    an error came from the {@code chat}, {@code event} or {@code error} family (asked only for
+     *                      errors)
      */
     public static LogEntry select(LogEntry entry, boolean turns, boolean captureErrors, boolean fromFamily) {
         return switch (entry.kind()) {

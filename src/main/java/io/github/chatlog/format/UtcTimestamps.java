@@ -45,8 +45,11 @@ public final class UtcTimestamps {
             cache.prefix = p.toString();
             cache.second = second;
         }
-        out.append(cache.prefix);
-        pad(out, millis, 3).append('Z');
+        out.append(cache.prefix)
+                .append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10))
+                .append('Z');
     }
 
     /** Whether {@code s} from {@code offset} is a timestamp of exactly this form (digits checked, not calendar). */

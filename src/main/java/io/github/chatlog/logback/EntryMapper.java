@@ -41,7 +41,10 @@ public final class EntryMapper {
     static final String KEY_TYPE = "type";
     static final String KEY_SESSION = "session_id";
 
+    private static final int MAX_CACHED_SOURCES = 4096;
+
     private final String sessionKey;
+    private final java.util.concurrent.ConcurrentHashMap<String, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EntryMapper(String sessionKey) {
         this.sessionKey = sessionKey;
@@ -149,10 +152,7 @@ public final class EntryMapper {
             b.keyValues(kvs);
         }
 
-        String child = family.child(loggerName);
-        b.source(kvSource != null ? kvSource
-                : (family == LoggerFamily.EVENT || family == LoggerFamily.ERROR) && child != null ? child
-                : simpleName(loggerName));
+        b.source(kvSource != null ? kvSource : sourceOf(loggerName, family));
 
         Map<String, String> mdc = event.getMDCPropertyMap();
         b.sessionId(kvSession != null ? kvSession : mdc == null ? null : mdc.get(sessionKey));
@@ -165,6 +165,24 @@ public final class EntryMapper {
                     : kvEntryType.trim().toLowerCase(Locale.ROOT));
         }
         return b.build();
+    }
+
+    /**
+     * The source a logger name gives: the part after {@code event.}/{@code error.}, else the simple name. Logger names
+     * are few, so each is worked out once (a small bounded cache; past its size names are worked out every time).
+     */
+    private String sourceOf(String loggerName, LoggerFamily family) {
+        String cached = sources.get(loggerName);
+        if (cached != null) {
+            return cached;
+        }
+        String child = family.child(loggerName);
+        String source = (family == LoggerFamily.EVENT || family == LoggerFamily.ERROR) && child != null ? child
+                : simpleName(loggerName);
+        if (sources.size() < MAX_CACHED_SOURCES) {
+            sources.put(loggerName, source);
+        }
+        return source;
     }
 
     /** The message's first word when it has the {@code category:action} form, else null. */

@@ -117,7 +117,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 return;
             }
             LogEntry line = MasterEvents.select(entry, turnsOn, captureErrors,
-                    LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
+                    entry.kind() == LogEntry.Kind.ERROR && LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
             if (line != null) {
                 StoreRecord.Event row = StoreRecord.Event.of(line);
                 if (row != null) {

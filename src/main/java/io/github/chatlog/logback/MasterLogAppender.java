@@ -216,7 +216,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
                 return;
             }
             LogEntry line = MasterEvents.select(entry, turnsOn, captureErrors,
-                    LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
+                    entry.kind() == LogEntry.Kind.ERROR && LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
             if (line != null) {
                 write(line);
             }

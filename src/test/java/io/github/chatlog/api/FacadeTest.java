@@ -43,6 +43,14 @@ class FacadeTest {
         assertThrows(java.io.IOException.class, () -> Errors.call("storage", failing));
         assertEquals("ok", Errors.call("storage", () -> "ok"));
 
+        RuntimeException unreadable = new RuntimeException() {
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("broken");
+            }
+        };
+        Errors.log("bad", "reading it", unreadable); // plain Logback would throw this into the caller
+
         try (AutoCloseable handler = Errors.installUncaughtHandler()) {
             Thread t = new Thread(() -> {
                 throw new UnsupportedOperationException("nobody caught me");
@@ -57,6 +65,8 @@ class FacadeTest {
                 "error:runtime|agent|event_type=llm:error - IllegalStateException: timeout",
                 "error:runtime|websockets|IllegalStateException: bad frame",
                 "error:runtime|storage|IOException: disk gone",
+                "error:runtime|bad|reading it - UnreadableException: io.github.chatlog.api.FacadeTest$1 (its getMessage() "
+                        + "threw IllegalStateException)",
                 "error:runtime|uncaught|thread worker-7 - UnsupportedOperationException: nobody caught me"), lines);
         for (String l : lines) {
             MasterLine parsed = MasterLineFormat.parse("2025-01-01T00:00:00.000Z|" + l);
