@@ -1,54 +1,73 @@
 package io.github.chatlog.cli;
 
 import io.github.chatlog.ChatlogVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
-/** Entry point of the {@code ./chatlog} launcher. */
-public final class ChatlogCli {
+/**
+ * Entry point of the {@code ./chatlog} launcher: the demo, ingest, and the reading commands. Errors are one line on
+ * standard error and a non-zero exit code: 2 for a wrong command line, 1 for a failure.
+ */
+@Command(name = "chatlog", mixinStandardHelpOptions = true, versionProvider = ChatlogCli.Version.class,
+        description = "logback-chatlog: conversation transcripts and the master event log.",
+        subcommands = {CommandLine.HelpCommand.class, ChatlogCli.DemoCommand.class, IngestCommand.class,
+                ReadCommands.Tail.class, ReadCommands.Sessions.class, ReadCommands.Show.class, ReadCommands.Text.class},
+        footer = "%nCHATLOG_DIR sets the log directory (default: logs).")
+public final class ChatlogCli implements Callable<Integer> {
 
-    private ChatlogCli() {
-    }
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "help" : args[0];
-        try {
-            switch (command) {
-                case "demo":
-                    return Demo.run(out);
-                case "ingest":
-                    return IngestCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
-                case "version":
-                case "--version":
-                    out.println("logback-chatlog " + ChatlogVersion.VERSION);
-                    return 0;
-                case "help":
-                case "--help":
-                case "-h":
-                    usage(out);
-                    return 0;
-                default:
-                    err.println("chatlog: unknown command '" + command + "' (try: chatlog help)");
-                    return 2;
-            }
-        } catch (Exception e) {
-            err.println("chatlog: " + command + " failed: " + e);
+        CommandLine cl = new CommandLine(new ChatlogCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, argv) -> {
+            String message = ex instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine() == cl
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")
+                    ? "unknown command '" + u.getUnmatched().get(0) + "'" : ex.getMessage();
+            err.println("chatlog: " + message + " (try: chatlog help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+            err.println("chatlog: " + commandLine.getCommandName() + ": " + ex.getMessage());
             return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The version Maven built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"logback-chatlog " + ChatlogVersion.VERSION};
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("usage: chatlog <command>");
-        out.println();
-        out.println("  demo      log a simulated agent session with logback-example.xml and show the files");
-        out.println("  ingest    load master.log, its archives and the transcripts into SQLite");
-        out.println("            [--dir DIR] [--db FILE] [--zone ZONE]   (needs org.xerial:sqlite-jdbc)");
-        out.println("  version   print the version");
-        out.println();
-        out.println("CHATLOG_DIR sets the log directory (default: logs).");
+    @Command(name = "demo", description = "Log three simulated agent sessions with the configuration in force and show the files.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return Demo.run(spec.commandLine().getOut());
+        }
     }
 }

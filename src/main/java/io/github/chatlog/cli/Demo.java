@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(PrintStream out) throws Exception {
+    static int run(PrintWriter out) throws Exception {
         String run = Long.toHexString(System.currentTimeMillis());
         List<String> sessions = List.of("weather-" + run, "support-" + run, "voice-" + run);
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -120,7 +120,7 @@ final class Demo {
         }
     }
 
-    private static int report(PrintStream out, String shownSession) throws IOException {
+    private static int report(PrintWriter out, String shownSession) throws IOException {
         Path dir = Paths.get(directory()).toAbsolutePath().normalize();
         Path master = dir.resolve(MasterLogAppender.DEFAULT_FILE_NAME);
         Path chats = dir.resolve(ChatTranscriptAppender.DEFAULT_DIRECTORY_NAME);
@@ -158,15 +158,12 @@ final class Demo {
         out.println("Transcript of session " + shownSession + " (" + shown + "):");
         out.println();
         out.print(Files.readString(shown, StandardCharsets.UTF_8));
+        out.flush();
         return 0;
     }
 
     static String directory() {
-        String dir = System.getProperty(MasterLogAppender.DIR_PROPERTY);
-        if (dir == null) {
-            dir = System.getenv(MasterLogAppender.DIR_PROPERTY);
-        }
-        return dir == null || dir.isBlank() ? MasterLogAppender.DEFAULT_DIR : dir;
+        return CliSupport.defaultDirectory();
     }
 
     private static void pause(long ms) {

@@ -3,55 +3,48 @@ package io.github.chatlog.cli;
 import io.github.chatlog.logback.EventStoreAppender;
 import io.github.chatlog.store.Ingest;
 import io.github.chatlog.store.StoreConnections;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.concurrent.Callable;
 
 /** {@code chatlog ingest [--dir DIR] [--db FILE] [--zone ZONE]}: loads a log directory into the SQLite store. */
-final class IngestCommand {
+@Command(name = "ingest", description = "Load master.log, its archives and the transcripts into SQLite (needs sqlite-jdbc).")
+final class IngestCommand implements Callable<Integer> {
 
-    private IngestCommand() {
-    }
+    @Mixin
+    CliSupport.DirOption dir;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--db", paramLabel = "FILE", description = "the database (default: DIR/chatlog.db)")
+    Path db;
+    @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
+    ZoneId zone = ZoneId.systemDefault();
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(Demo.directory());
-        Path db = null;
-        ZoneId zone = ZoneId.systemDefault();
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--dir" -> dir = Path.of(require(args[i], value));
-                case "--db" -> db = Path.of(require(args[i], value));
-                case "--zone" -> zone = ZoneId.of(require(args[i], value));
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (ingest [--dir DIR] "
-                        + "[--db FILE] [--zone ZONE])");
-            }
-            i++;
-        }
-        if (!Files.isDirectory(dir)) {
-            err.println("chatlog: ingest: no log directory at " + dir.toAbsolutePath());
-            return 1;
-        }
-        if (db == null) {
-            db = dir.resolve(EventStoreAppender.DEFAULT_DB_NAME);
+    @Override
+    public Integer call() throws Exception {
+        Path directory = dir.get();
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("no log directory at " + directory.toAbsolutePath());
         }
         if (!StoreConnections.driverPresent()) {
-            err.println("chatlog: ingest: the SQLite JDBC driver (org.xerial:sqlite-jdbc) is not on the classpath");
-            return 1;
+            throw new IllegalStateException("the SQLite JDBC driver (org.xerial:sqlite-jdbc) is not on the classpath");
         }
-        Ingest.Result r = new Ingest(dir, StoreConnections.PREFIX + db, zone, System.console() != null ? err : null).run();
+        Path file = db != null ? db : directory.resolve(EventStoreAppender.DEFAULT_DB_NAME);
+        Ingest.Result r = new Ingest(directory, StoreConnections.PREFIX + file, zone,
+                System.console() != null ? System.err : null).run();
+        PrintWriter out = spec.commandLine().getOut();
         out.printf("ingested %s into %s: %d files read (%d unchanged), %d events added (%d already stored), "
-                        + "%d conversation entries added (%d already stored)%n", dir, db, r.files(), r.filesSkipped(),
+                        + "%d conversation entries added (%d already stored)%n", directory, file, r.files(), r.filesSkipped(),
                 r.events(), r.eventsAlreadyStored(), r.messages(), r.messagesAlreadyStored());
+        out.flush();
         return 0;
-    }
-
-    private static String require(String option, String value) {
-        if (value == null || value.startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
     }
 }

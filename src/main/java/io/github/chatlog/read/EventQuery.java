@@ -39,6 +39,11 @@ public record EventQuery(Instant since, List<String> typePatterns, int limit) {
         return since == null ? null : UtcTimestamps.format(since);
     }
 
+    /** Whether {@code line} matches this query (its limit aside). */
+    public boolean matches(MasterLine line) {
+        return matches(line, sinceTimestamp());
+    }
+
     boolean matches(MasterLine line, String sinceTimestamp) {
         if (sinceTimestamp != null && line.timestamp().compareTo(sinceTimestamp) < 0) {
             return false;

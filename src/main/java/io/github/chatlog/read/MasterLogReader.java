@@ -231,7 +231,16 @@ public final class MasterLogReader {
         }
     }
 
-    private static String archiveStamp(Path archive) {
+    /** The lines of one archive, damaged ones left out. */
+    List<MasterLine> readArchive(Path archive) {
+        try (Stream<MasterLine> s = readFile(archive, EventQuery.ALL, null)) {
+            return s.collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String archiveStamp(Path archive) {
         // master_2024-12-19_14-32-01-123.log(.gz): compare as a timestamp of the same shape as the master log's
         String name = archive.getFileName().toString();
         int underscore = name.lastIndexOf('_', name.lastIndexOf(".log") - 1);

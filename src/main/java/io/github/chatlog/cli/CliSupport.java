@@ -1,0 +1,70 @@
+package io.github.chatlog.cli;
+
+import io.github.chatlog.logback.MasterLogAppender;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the reading commands share: the log directory option, {@code --since} durations, time display. */
+final class CliSupport {
+
+    private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
+    static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
+
+    private CliSupport() {
+    }
+
+    /** {@code --dir}: the log directory; default {@code CHATLOG_DIR}, else {@code logs}. */
+    static final class DirOption {
+        @Option(names = "--dir", paramLabel = "DIR", description = "log directory (default: $CHATLOG_DIR or logs)")
+        Path dir;
+
+        Path get() {
+            return dir != null ? dir : Path.of(defaultDirectory());
+        }
+    }
+
+    static String defaultDirectory() {
+        String dir = System.getProperty(MasterLogAppender.DIR_PROPERTY);
+        if (dir == null) {
+            dir = System.getenv(MasterLogAppender.DIR_PROPERTY);
+        }
+        return dir == null || dir.isBlank() ? MasterLogAppender.DEFAULT_DIR : dir;
+    }
+
+    /** {@code 30m}, {@code 1h}, {@code 7d}, {@code 2w} before now; or an ISO-8601 instant. Null for null. */
+    static Instant since(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = AGO.matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            };
+            return Instant.now().minus(d);
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--since takes 30m, 1h, 7d, 2w or an ISO-8601 time, not '" + text + "'");
+        }
+    }
+
+    static String time(long epochMillis) {
+        return epochMillis < 0 ? "-" : LOCAL_TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.chatlog.cli;
+
+import io.github.chatlog.format.JsonText;
+import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.read.EventQuery;
+import io.github.chatlog.read.MasterLogFollower;
+import io.github.chatlog.read.MasterLogReader;
+import io.github.chatlog.read.SessionSummaryRow;
+import io.github.chatlog.read.TranscriptDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+
+/** The reading commands over the master log and the transcripts: {@code tail}, {@code text}, {@code sessions}, {@code show}. */
+final class ReadCommands {
+
+    private ReadCommands() {
+    }
+
+    @Command(name = "tail", description = "The master log, newest last.")
+    static final class Tail implements Callable<Integer> {
+        @Mixin
+        CliSupport.DirOption dir;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "-n", defaultValue = "50", description = "how many events (default ${DEFAULT-VALUE})")
+        int count;
+        @Option(names = "--type", paramLabel = "PATTERN", description = "event types, * as wildcard: 'llm:*' (repeatable)")
+        List<String> types = new ArrayList<>();
+        @Option(names = "--session", paramLabel = "ID", description = "only this session's events")
+        String session;
+        @Option(names = "--follow", description = "keep printing new events; survives rollover (Ctrl-C to stop)")
+        boolean follow;
+        @Option(names = "--json", description = "one JSON object per event")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path live = dir.get().resolve("master.log");
+            EventQuery query = EventQuery.ALL.types(types.toArray(String[]::new));
+            List<MasterLine> last = new ArrayList<>();
+            if (session == null) {
+                last.addAll(MasterLogReader.of(live).tail(count, query));
+            } else {
+                // the session filter is not part of the query: read the newest lines until enough match
+                for (MasterLine l : MasterLogReader.of(live).tail(Math.max(count * 50, 5000), query)) {
+                    if (session.equals(l.value("session_id"))) {
+                        last.add(l);
+                    }
+                }
+                last = last.subList(Math.max(0, last.size() - count), last.size());
+            }
+            for (MasterLine l : last) {
+                print(out, l);
+            }
+            out.flush();
+            if (follow) {
+                new MasterLogFollower(live, 250).follow(false, l -> {
+                    if (query.matches(l) && (session == null || session.equals(l.value("session_id")))) {
+                        print(out, l);
+                        out.flush();
+                    }
+                }, () -> Thread.currentThread().isInterrupted());
+            }
+            return 0;
+        }
+
+        private void print(PrintWriter out, MasterLine l) {
+            if (!json) {
+                out.println(l.raw());
+                return;
+            }
+            StringBuilder sb = new StringBuilder("{\"timestamp\":");
+            JsonText.string(sb, l.timestamp());
+            JsonText.field(sb, "event_type", l.eventType());
+            JsonText.field(sb, "source", l.source());
+            JsonText.field(sb, "message", l.message());
+            out.println(sb.append('}'));
+        }
+    }
+
+    @Command(name = "text", description = "The master log as plain text, 'event_type source message' per line.")
+    static final class Text implements Callable<Integer> {
+        @Mixin
+        CliSupport.DirOption dir;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--since", paramLabel = "AGO", description = "30m, 1h, 7d or an ISO time")
+        String since;
+
+        @Override
+        public Integer call() {
+            Instant from = CliSupport.since(since);
+            String text = MasterLogReader.of(dir.get().resolve("master.log")).logText(from);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!text.isEmpty()) {
+                out.println(text);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sessions", description = "The conversations: id, started, ended, turns, tokens, errors, file.")
+    static final class Sessions implements Callable<Integer> {
+        @Mixin
+        CliSupport.DirOption dir;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--since", paramLabel = "AGO", description = "only sessions active since: 30m, 1h, 7d …")
+        String since;
+        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
+        ZoneId zone = ZoneId.systemDefault();
+        @Option(names = "--json", description = "one JSON object per session")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Instant from = CliSupport.since(since);
+            List<SessionSummaryRow> rows = new TranscriptDirectory(dir.get(), zone)
+                    .sessions(from == null ? Long.MIN_VALUE : from.toEpochMilli());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                for (SessionSummaryRow r : rows) {
+                    StringBuilder sb = new StringBuilder("{\"session_id\":");
+                    JsonText.string(sb, r.sessionId());
+                    sb.append(",\"started\":\"").append(Instant.ofEpochMilli(r.started())).append('"');
+                    sb.append(",\"ended\":").append(r.ended() < 0 ? "null" : "\"" + Instant.ofEpochMilli(r.ended()) + "\"");
+                    sb.append(",\"turns\":").append(r.turns()).append(",\"tokens\":").append(r.tokens())
+                            .append(",\"errors\":").append(r.errors());
+                    JsonText.field(sb, "file", r.file().toString());
+                    out.println(sb.append('}'));
+                }
+            } else {
+                String format = "%-28s  %-19s  %-19s  %5s  %7s  %6s  %s%n";
+                out.printf(format, "SESSION", "STARTED", "ENDED", "TURNS", "TOKENS", "ERRORS", "FILE");
+                for (SessionSummaryRow r : rows) {
+                    out.printf(format, r.sessionId(), CliSupport.time(r.started()), CliSupport.time(r.ended()), r.turns(),
+                            r.tokens(), r.errors(), dir.get().relativize(r.file()));
+                }
+                out.printf("%d session(s)%n", rows.size());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Print one conversation's transcript.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        CliSupport.DirOption dir;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "SESSION", description = "the session id")
+        String session;
+        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
+        ZoneId zone = ZoneId.systemDefault();
+
+        @Override
+        public Integer call() throws IOException {
+            TranscriptDirectory.Transcript t = new TranscriptDirectory(dir.get(), zone).transcript(session);
+            if (t == null) {
+                throw new IllegalArgumentException("no transcript for session '" + session + "' in " + dir.get().resolve("chats"));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            for (Path part : t.parts()) {
+                try (InputStream in = part.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(part))
+                        : Files.newInputStream(part)) {
+                    out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

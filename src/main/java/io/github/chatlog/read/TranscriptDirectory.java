@@ -1,0 +1,176 @@
+package io.github.chatlog.read;
+
+import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.format.TranscriptParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the transcripts of a log directory back, all three formats and rolled parts ({@code .1.log.gz} …) included,
+ * with the same parser the ingest uses. Needs no Logback. A session's end comes from its footer (text) or from the
+ * master log's {@code conversation:end} event.
+ */
+public final class TranscriptDirectory {
+
+    private static final Pattern PART = Pattern.compile("(.+?)\\.(\\d+)\\.log\\.gz");
+    private static final Pattern NAMED = Pattern.compile("chat_(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})_(.+)\\.log");
+    private static final Pattern FOOTER = Pattern.compile("^Session ended at (\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) - ",
+            Pattern.MULTILINE);
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    private final Path logDirectory;
+    private final ZoneId zone;
+
+    /**
+     * @param logDirectory the {@code CHATLOG_DIR}: transcripts in {@code chats/}, the master log beside
+     * @param zone         the zone text transcripts were written in
+     */
+    public TranscriptDirectory(Path logDirectory, ZoneId zone) {
+        this.logDirectory = logDirectory;
+        this.zone = zone;
+    }
+
+    /** One session's transcript: its entries (oldest first) and the files they came from. */
+    public record Transcript(String sessionId, Path file, List<Path> parts, List<LogEntry> entries, long footerEnd) {
+    }
+
+    /** Every transcript, oldest first by first entry. */
+    public List<Transcript> transcripts() {
+        Path chats = logDirectory.resolve("chats");
+        if (!Files.isDirectory(chats)) {
+            return List.of();
+        }
+        Map<Path, List<Path>> byLive = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(chats, 4)) {
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = p.getFileName().toString();
+                Matcher part = PART.matcher(name);
+                if (part.matches()) {
+                    byLive.computeIfAbsent(p.resolveSibling(part.group(1) + ".log"), k -> new ArrayList<>()).add(p);
+                } else if (name.endsWith(".log") || name.endsWith(".jsonl")) {
+                    byLive.computeIfAbsent(p, k -> new ArrayList<>());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Transcript> out = new ArrayList<>();
+        for (Map.Entry<Path, List<Path>> e : byLive.entrySet()) {
+            List<Path> parts = new ArrayList<>(e.getValue());
+            parts.sort(Comparator.comparingInt(TranscriptDirectory::partNumber));
+            if (Files.exists(e.getKey())) {
+                parts.add(e.getKey());
+            }
+            out.add(read(e.getKey(), parts));
+        }
+        out.sort(Comparator.comparingLong(t -> t.entries().isEmpty() ? Long.MAX_VALUE : t.entries().get(0).timestamp()));
+        return out;
+    }
+
+    /** The transcript of {@code sessionId}, or null. */
+    public Transcript transcript(String sessionId) {
+        for (Transcript t : transcripts()) {
+            if (t.sessionId().equals(sessionId)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The {@code sessions} listing: sessions whose last entry is at or after {@code since} (epoch millis). */
+    public List<SessionSummaryRow> sessions(long since) {
+        Map<String, Long> ends = new HashMap<>();
+        try (Stream<MasterLine> s = MasterLogReader.of(logDirectory.resolve("master.log"))
+                .lines(EventQuery.ALL.types(EventTypes.CONVERSATION_END))) {
+            s.forEach(l -> {
+                String id = l.value("session_id");
+                if (id != null) {
+                    ends.merge(id, l.instant().toEpochMilli(), Math::max);
+                }
+            });
+        }
+        List<SessionSummaryRow> rows = new ArrayList<>();
+        for (Transcript t : transcripts()) {
+            if (t.entries().isEmpty() || t.entries().get(t.entries().size() - 1).timestamp() < since) {
+                continue;
+            }
+            int users = 0;
+            int assistants = 0;
+            int errors = 0;
+            long tokens = 0;
+            for (LogEntry e : t.entries()) {
+                String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+                if (ChatKeys.TYPE_MESSAGE.equals(type) && "user".equals(e.role())) {
+                    users++;
+                } else if (ChatKeys.TYPE_MESSAGE.equals(type) && "assistant".equals(e.role())) {
+                    assistants++;
+                } else if (ChatKeys.TYPE_ERROR.equals(type)) {
+                    errors++;
+                }
+                double n = ChatKeys.number(e.value(ChatKeys.TOKENS));
+                tokens += Double.isNaN(n) ? 0 : (long) n;
+            }
+            long ended = Math.max(t.footerEnd(), ends.getOrDefault(t.sessionId(), -1L));
+            rows.add(new SessionSummaryRow(t.sessionId(), t.entries().get(0).timestamp(), ended, Math.max(users, assistants),
+                    tokens, errors, t.file()));
+        }
+        return rows;
+    }
+
+    private Transcript read(Path live, List<Path> parts) {
+        StringBuilder text = new StringBuilder();
+        for (Path p : parts) {
+            try (InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
+                    : Files.newInputStream(p)) {
+                text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // rolled or pruned meanwhile
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        String name = live.getFileName().toString();
+        Matcher m = NAMED.matcher(name);
+        String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.(log|jsonl)$", "");
+        long start = 0;
+        if (m.matches()) {
+            start = LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
+                    .atZone(zone).toInstant().toEpochMilli();
+        }
+        List<LogEntry> entries = TranscriptParser.parse(text.toString(), fallbackId, start, zone);
+        String id = entries.isEmpty() || entries.get(0).sessionId() == null ? fallbackId : entries.get(0).sessionId();
+        long footerEnd = -1;
+        Matcher footer = FOOTER.matcher(text);
+        while (footer.find()) {
+            footerEnd = LocalDateTime.parse(footer.group(1), LOCAL).atZone(zone).toInstant().toEpochMilli();
+        }
+        return new Transcript(id, live, List.copyOf(parts), entries, footerEnd);
+    }
+
+    private static int partNumber(Path p) {
+        Matcher m = PART.matcher(p.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(2)) : Integer.MAX_VALUE;
+    }
+}
