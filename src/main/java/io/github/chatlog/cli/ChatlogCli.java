@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 @Command(name = "chatlog", mixinStandardHelpOptions = true, versionProvider = ChatlogCli.Version.class,
         description = "logback-chatlog: conversation transcripts and the master event log.",
         subcommands = {CommandLine.HelpCommand.class, ChatlogCli.DemoCommand.class, IngestCommand.class,
-                ReadCommands.Tail.class, ReadCommands.Sessions.class, ReadCommands.Show.class, ReadCommands.Text.class},
+                ReadCommands.Tail.class, ReadCommands.Sessions.class, ReadCommands.Show.class, AnalysisCommands.Search.class,
+                AnalysisCommands.Stats.class, AnalysisCommands.Reflect.class, AnalysisCommands.Export.class,
+                AnalysisCommands.Prune.class, ReadCommands.Text.class},
         footer = "%nCHATLOG_DIR sets the log directory (default: logs).")
 public final class ChatlogCli implements Callable<Integer> {
 

@@ -158,6 +158,14 @@ final class Demo {
         out.println("Transcript of session " + shownSession + " (" + shown + "):");
         out.println();
         out.print(Files.readString(shown, StandardCharsets.UTF_8));
+        // what the reading commands make of it
+        picocli.CommandLine cli = new picocli.CommandLine(new ChatlogCli());
+        cli.setOut(out);
+        for (String command : new String[]{"sessions", "stats"}) {
+            out.println();
+            out.println("$ chatlog " + command);
+            cli.execute(command, "--dir", dir.toString());
+        }
         out.flush();
         return 0;
     }

@@ -56,11 +56,29 @@ public final class TranscriptDirectory {
     public record Transcript(String sessionId, Path file, List<Path> parts, List<LogEntry> entries, long footerEnd) {
     }
 
+    /**
+     * Hands every transcript over one at a time, in file-name order, so memory holds one conversation at a time
+     * whatever the directory's size.
+     */
+    public void forEach(java.util.function.Consumer<Transcript> action) {
+        for (Map.Entry<Path, List<Path>> e : files().entrySet()) {
+            action.accept(read(e.getKey(), e.getValue()));
+        }
+    }
+
     /** Every transcript, oldest first by first entry. */
     public List<Transcript> transcripts() {
+        List<Transcript> out = new ArrayList<>();
+        forEach(out::add);
+        out.sort(Comparator.comparingLong(t -> t.entries().isEmpty() ? Long.MAX_VALUE : t.entries().get(0).timestamp()));
+        return out;
+    }
+
+    /** Live file -> its parts, oldest first (the live file last when it exists). */
+    private Map<Path, List<Path>> files() {
         Path chats = logDirectory.resolve("chats");
         if (!Files.isDirectory(chats)) {
-            return List.of();
+            return Map.of();
         }
         Map<Path, List<Path>> byLive = new TreeMap<>();
         try (Stream<Path> files = Files.walk(chats, 4)) {
@@ -69,6 +87,10 @@ public final class TranscriptDirectory {
                 Matcher part = PART.matcher(name);
                 if (part.matches()) {
                     byLive.computeIfAbsent(p.resolveSibling(part.group(1) + ".log"), k -> new ArrayList<>()).add(p);
+                } else if (name.endsWith(".log.gz")) {
+                    // a transcript that prune compressed: the last part of its session's file
+                    byLive.computeIfAbsent(p.resolveSibling(name.substring(0, name.length() - 3)), k -> new ArrayList<>())
+                            .add(p);
                 } else if (name.endsWith(".log") || name.endsWith(".jsonl")) {
                     byLive.computeIfAbsent(p, k -> new ArrayList<>());
                 }
@@ -76,16 +98,15 @@ public final class TranscriptDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<Transcript> out = new ArrayList<>();
+        Map<Path, List<Path>> out = new TreeMap<>();
         for (Map.Entry<Path, List<Path>> e : byLive.entrySet()) {
             List<Path> parts = new ArrayList<>(e.getValue());
             parts.sort(Comparator.comparingInt(TranscriptDirectory::partNumber));
             if (Files.exists(e.getKey())) {
                 parts.add(e.getKey());
             }
-            out.add(read(e.getKey(), parts));
+            out.put(e.getKey(), parts);
         }
-        out.sort(Comparator.comparingLong(t -> t.entries().isEmpty() ? Long.MAX_VALUE : t.entries().get(0).timestamp()));
         return out;
     }
 
@@ -139,7 +160,8 @@ public final class TranscriptDirectory {
         return rows;
     }
 
-    private Transcript read(Path live, List<Path> parts) {
+    /** The raw text of a transcript's parts, for a quick look before parsing. */
+    static String text(List<Path> parts) {
         StringBuilder text = new StringBuilder();
         for (Path p : parts) {
             try (InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
@@ -151,6 +173,28 @@ public final class TranscriptDirectory {
                 throw new UncheckedIOException(e);
             }
         }
+        return text.toString();
+    }
+
+    /**
+     * Like {@link #forEach}, but parses only the transcripts whose raw text passes {@code quickLook}: a search reads
+     * every file but parses only those that can match.
+     */
+    public void forEachMatching(java.util.function.Predicate<String> quickLook, java.util.function.Consumer<Transcript> action) {
+        for (Map.Entry<Path, List<Path>> e : files().entrySet()) {
+            String text = text(e.getValue());
+            if (quickLook.test(text)) {
+                action.accept(parse(e.getKey(), e.getValue(), text));
+            }
+        }
+    }
+
+    private Transcript read(Path live, List<Path> parts) {
+        return parse(live, parts, text(parts));
+    }
+
+    private Transcript parse(Path live, List<Path> parts, String content) {
+        StringBuilder text = new StringBuilder(content);
         String name = live.getFileName().toString();
         Matcher m = NAMED.matcher(name);
         String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.(log|jsonl)$", "");

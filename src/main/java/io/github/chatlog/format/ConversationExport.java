@@ -1,0 +1,234 @@
+package io.github.chatlog.format;
+
+import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.read.TranscriptDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Exports conversations for fine-tuning and review, one transcript in memory at a time:
+ * <ul>
+ *   <li>{@code jsonl}: one line per session in the chat fine-tuning format
+ *       {@code {"messages":[{"role":"system|user|assistant|tool","content":"..."}]}}; a tool call becomes an assistant
+ *       message with {@code tool_calls} followed by the matching {@code tool} message ({@code tool_call_id}); notes,
+ *       errors and decisions are left out; sessions without an assistant reply are skipped and counted;</li>
+ *   <li>{@code csv}: RFC 4180, one row per entry; cells starting with {@code = + - @}, TAB or CR get a leading
+ *       {@code '} so spreadsheets do not run them as formulas;</li>
+ *   <li>{@code md}: one section per session, each entry's content in a code fence longer than any backtick run in
+ *       it, so no content can break the document.</li>
+ * </ul>
+ */
+public final class ConversationExport {
+
+    /** What an export wrote and skipped. */
+    public record Counts(int sessions, int skippedNoAssistant, int skippedFewTurns, long entries) {
+    }
+
+    public static final List<String> CSV_COLUMNS = List.of("session_id", "timestamp", "role", "type", "content",
+            "provider", "model", "latency_ms", "tokens", "confidence");
+
+    private ConversationExport() {
+    }
+
+    public static Counts export(String format, TranscriptDirectory dir, Predicate<TranscriptDirectory.Transcript> select,
+                                String systemPrompt, int minTurns, Predicate<LogEntry> entryFilter, Writer out) {
+        int[] counts = new int[3];
+        long[] entries = {0};
+        try {
+            if (format.equals("csv")) {
+                out.write(String.join(",", CSV_COLUMNS) + "\r\n");
+            } else if (format.equals("md")) {
+                out.write("# Conversations\n\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dir.forEach(t -> {
+            if (!select.test(t)) {
+                return;
+            }
+            List<LogEntry> kept = t.entries().stream().filter(entryFilter).toList();
+            if (kept.isEmpty()) {
+                return;
+            }
+            int users = 0;
+            int assistants = 0;
+            for (LogEntry e : kept) {
+                if (isMessage(e, "user")) {
+                    users++;
+                } else if (isMessage(e, "assistant")) {
+                    assistants++;
+                }
+            }
+            if (Math.max(users, assistants) < minTurns) {
+                counts[2]++;
+                return;
+            }
+            try {
+                switch (format) {
+                    case "jsonl" -> {
+                        if (assistants == 0) {
+                            counts[1]++;
+                            return;
+                        }
+                        out.write(jsonl(kept, systemPrompt, t.sessionId()));
+                    }
+                    case "csv" -> {
+                        for (LogEntry e : kept) {
+                            out.write(csvRow(t.sessionId(), e));
+                        }
+                    }
+                    case "md" -> out.write(markdown(t.sessionId(), kept));
+                    default -> throw new IllegalArgumentException("format '" + format + "' is not one of jsonl, csv, md");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            counts[0]++;
+            entries[0] += kept.size();
+        });
+        return new Counts(counts[0], counts[1], counts[2], entries[0]);
+    }
+
+    private static boolean isMessage(LogEntry e, String role) {
+        return role.equals(e.role()) && (e.entryType() == null || ChatKeys.TYPE_MESSAGE.equals(e.entryType()));
+    }
+
+    static String jsonl(List<LogEntry> entries, String systemPrompt, String sessionId) {
+        StringBuilder sb = new StringBuilder("{\"messages\":[");
+        List<String> messages = new ArrayList<>();
+        if (systemPrompt != null) {
+            messages.add(message("system", systemPrompt));
+        }
+        int call = 0;
+        for (LogEntry e : entries) {
+            String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+            if (ChatKeys.TYPE_TOOL_CALL.equals(type)) {
+                String id = "call_" + (++call);
+                StringBuilder m = new StringBuilder("{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":");
+                JsonText.string(m, id);
+                m.append(",\"type\":\"function\",\"function\":{\"name\":");
+                JsonText.string(m, e.value(ChatKeys.TOOL) == null ? "tool" : e.value(ChatKeys.TOOL));
+                m.append(",\"arguments\":");
+                JsonText.string(m, e.value(ChatKeys.ARGS) == null ? "{}" : e.value(ChatKeys.ARGS));
+                m.append("}}]}");
+                messages.add(m.toString());
+                StringBuilder r = new StringBuilder("{\"role\":\"tool\",\"tool_call_id\":");
+                JsonText.string(r, id);
+                r.append(",\"content\":");
+                JsonText.string(r, e.value(ChatKeys.RESULT) == null ? "" : e.value(ChatKeys.RESULT));
+                messages.add(r.append('}').toString());
+            } else if (ChatKeys.TYPE_MESSAGE.equals(type)
+                    && ("user".equals(e.role()) || "assistant".equals(e.role()) || "system".equals(e.role()))) {
+                messages.add(message(e.role(), e.message()));
+            }
+        }
+        sb.append(String.join(",", messages)).append("]}\n");
+        return sb.toString();
+    }
+
+    private static String message(String role, String content) {
+        StringBuilder m = new StringBuilder("{\"role\":");
+        JsonText.string(m, role);
+        m.append(",\"content\":");
+        JsonText.string(m, content);
+        return m.append('}').toString();
+    }
+
+    static String csvRow(String sessionId, LogEntry e) {
+        String content = e.error() != null ? (e.message().isEmpty() ? e.error().describe()
+                : e.message() + " - " + e.error().describe()) : e.message();
+        List<String> cells = List.of(sessionId, Instant.ofEpochMilli(e.timestamp()).toString(),
+                nonNull(e.role()), nonNull(e.entryType()), content, nonNull(e.value(ChatKeys.PROVIDER)),
+                nonNull(e.value(ChatKeys.MODEL)), nonNull(e.value(ChatKeys.LATENCY_MS)), nonNull(e.value(ChatKeys.TOKENS)),
+                nonNull(e.value(ChatKeys.CONFIDENCE)));
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                row.append(',');
+            }
+            row.append(csvCell(cells.get(i)));
+        }
+        return row.append("\r\n").toString();
+    }
+
+    /** One RFC 4180 cell, neutralised against formula injection. */
+    public static String csvCell(String value) {
+        String v = value;
+        if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            return "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+
+    static String markdown(String sessionId, List<LogEntry> entries) {
+        StringBuilder md = new StringBuilder("## Session ").append(inline(sessionId)).append("\n\n");
+        for (LogEntry e : entries) {
+            String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+            String label = switch (type) {
+                case ChatKeys.TYPE_TOOL_CALL -> "Tool call " + inline(nonNull(e.value(ChatKeys.TOOL)));
+                case ChatKeys.TYPE_DECISION -> "Decision";
+                case ChatKeys.TYPE_ERROR -> "Error";
+                default -> TextTranscriptFormat.label(e.role());
+            };
+            md.append("**").append(label).append("** · ").append(Instant.ofEpochMilli(e.timestamp())).append("\n\n");
+            String body = switch (type) {
+                case ChatKeys.TYPE_TOOL_CALL -> "Arguments: " + nonNull(e.value(ChatKeys.ARGS)) + "\nResult: "
+                        + nonNull(e.value(ChatKeys.RESULT));
+                case ChatKeys.TYPE_DECISION -> e.message() + "\nRationale: " + nonNull(e.value(ChatKeys.RATIONALE));
+                case ChatKeys.TYPE_ERROR -> e.error() == null ? e.message() : e.error().describe()
+                        + (e.message().isEmpty() ? "" : "\nContext: " + e.message());
+                default -> e.message();
+            };
+            md.append(fenced(body)).append('\n');
+        }
+        return md.toString();
+    }
+
+    /** Content in a fence longer than any backtick run inside it: nothing in it is read as Markdown or HTML. */
+    static String fenced(String content) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < content.length(); i++) {
+            run = content.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        return fence + "text\n" + content + "\n" + fence + "\n";
+    }
+
+    /** Text for a heading or label: Markdown and HTML characters escaped, one line. */
+    static String inline(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '\n', '\r' -> out.append(' ');
+                default -> {
+                    if ("\\`*_{}[]()#+-.!|~".indexOf(c) >= 0) {
+                        out.append('\\');
+                    }
+                    out.append(c);
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}
