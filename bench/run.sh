@@ -42,6 +42,10 @@ fi
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
 run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
 run "${common[@]}" -t 1 -rf json -rff "$out/sync.json" SyncCostBenchmark
+# the read side over a generated corpus: 128 MB in quick mode, 1 GB in the full run
+corpus=1024
+[ "$mode" = quick ] && corpus=128
+run -t 1 -p corpusMb=$corpus -rf json -rff "$out/read.json" ReadBenchmark
 
 report=(--mode "$mode" --failures "$failures")
 [ "$mode" = full ] && report+=(--write)

@@ -159,6 +159,22 @@ public final class BenchReport {
             add(out, "chat-vs-log4j2-routing" + suffix, ours / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "log4j2",
                     "sessions", "10000", "maxOpenFiles", open), 1.0, "");
         }
+        for (Result r : rs) {
+            if (!r.name().startsWith("ReadBenchmark.searchFiles")) {
+                continue;
+            }
+            String mb = r.params().get("corpusMb");
+            double grep = score(rs, "ReadBenchmark.grepBaseline", "ss", 1, "corpusMb", mb);
+            // times per search (ms): the ratio is how many times grep's time ours takes; the target is within 3x
+            add(out, "search-files-vs-grep-" + mb + "MB", grep / r.score(), 1.0 / 3, String.format(Locale.ROOT,
+                    "ours %.0f ms, grep -rFc %.0f ms", r.score(), grep));
+            double db = score(rs, "ReadBenchmark.searchDatabase", "ss", 1, "corpusMb", mb);
+            add(out, "search-db-budget-100ms-" + mb + "MB", 100.0 / db, 1.0, String.format(Locale.ROOT, "%.1f ms per query", db));
+            double export = score(rs, "ReadBenchmark.exportJsonl", "ss", 1, "corpusMb", mb);
+            double mbPerS = Integer.parseInt(mb) / (export / 1000.0);
+            add(out, "export-jsonl-vs-100MBps-" + mb + "MB", mbPerS / 100.0, 1.0, String.format(Locale.ROOT,
+                    "%.0f MB/s (heap 256 MB)", mbPerS));
+        }
         double none = score(rs, "SyncCostBenchmark", "thrpt", 1, "sync", "none");
         for (String mode : new String[]{"interval", "every"}) {
             // a cost, not a contest: reported, with no target to meet

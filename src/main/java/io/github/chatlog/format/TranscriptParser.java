@@ -11,7 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +31,6 @@ public final class TranscriptParser {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ENTRY = Pattern.compile("^\\[(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2})] (.+)$");
     private static final Pattern METADATA = Pattern.compile("^\\[Metadata: (.*)]$");
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final String HEADER = "Chat Log - Session started at ";
 
     private TranscriptParser() {
@@ -70,24 +68,44 @@ public final class TranscriptParser {
                 i++;
                 continue;
             }
-            Matcher m = ENTRY.matcher(line);
-            if (!m.matches()) {
+            Matcher m = mayBeEntry(line) ? ENTRY.matcher(line) : null;
+            if (m == null || !m.matches()) {
                 i++;
                 continue;
             }
             int start = ++i;
-            while (i < lines.length && !ENTRY.matcher(lines[i]).matches() && !lines[i].startsWith("Session ended at ")
-                    && !lines[i].startsWith(HEADER)) {
+            while (i < lines.length && !(mayBeEntry(lines[i]) && ENTRY.matcher(lines[i]).matches())
+                    && !lines[i].startsWith("Session ended at ") && !lines[i].startsWith(HEADER)) {
                 i++;
             }
             boolean last = i >= lines.length;
             if (last && !complete) {
                 break; // still being written
             }
-            long ts = LocalDateTime.parse(m.group(1), LOCAL).atZone(zone).toInstant().toEpochMilli();
-            entries.add(textEntry(id, ts, m.group(2), new ArrayList<>(List.of(lines).subList(start, i))));
+            long ts = localTime(line, 1, zone);
+            entries.add(textEntry(id, ts, m.group(2), new ArrayList<>(java.util.Arrays.asList(lines).subList(start, i))));
         }
         return entries;
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss} at {@code at} in {@code s} (digits already checked by the caller's regex). */
+    private static long localTime(String s, int at, ZoneId zone) {
+        LocalDateTime t = LocalDateTime.of(digits(s, at, 4), digits(s, at + 5, 2), digits(s, at + 8, 2),
+                digits(s, at + 11, 2), digits(s, at + 14, 2), digits(s, at + 17, 2));
+        return t.atZone(zone).toInstant().toEpochMilli();
+    }
+
+    private static int digits(String s, int from, int n) {
+        int v = 0;
+        for (int i = from; i < from + n; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
+    }
+
+    /** A cheap look before the regex: {@code [yyyy-MM-dd HH:mm:ss] } has its brackets at 0 and 20. */
+    private static boolean mayBeEntry(String line) {
+        return line.length() > 22 && line.charAt(0) == '[' && line.charAt(20) == ']' && line.charAt(21) == ' ';
     }
 
     private static LogEntry textEntry(String id, long ts, String label, List<String> body) {

@@ -160,37 +160,38 @@ public final class TranscriptDirectory {
         return rows;
     }
 
-    /** The raw text of a transcript's parts, for a quick look before parsing. */
-    static String text(List<Path> parts) {
-        StringBuilder text = new StringBuilder();
+    /** The raw bytes of a transcript's parts, for a quick look before decoding and parsing. */
+    static byte[] bytes(List<Path> parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (Path p : parts) {
             try (InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
                     : Files.newInputStream(p)) {
-                text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                in.transferTo(all);
             } catch (java.nio.file.NoSuchFileException gone) {
                 // rolled or pruned meanwhile
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return text.toString();
+        return all.toByteArray();
     }
 
     /**
-     * Like {@link #forEach}, but parses only the transcripts whose raw text passes {@code quickLook}: a search reads
-     * every file but parses only those that can match.
+     * Like {@link #forEach}, but decodes and parses only the transcripts whose raw bytes pass {@code quickLook}: a
+     * search reads every file but parses only those that can match.
      */
-    public void forEachMatching(java.util.function.Predicate<String> quickLook, java.util.function.Consumer<Transcript> action) {
+    public void forEachMatching(java.util.function.Predicate<byte[]> quickLook,
+                                java.util.function.Consumer<Transcript> action) {
         for (Map.Entry<Path, List<Path>> e : files().entrySet()) {
-            String text = text(e.getValue());
-            if (quickLook.test(text)) {
-                action.accept(parse(e.getKey(), e.getValue(), text));
+            byte[] raw = bytes(e.getValue());
+            if (quickLook.test(raw)) {
+                action.accept(parse(e.getKey(), e.getValue(), new String(raw, StandardCharsets.UTF_8)));
             }
         }
     }
 
     private Transcript read(Path live, List<Path> parts) {
-        return parse(live, parts, text(parts));
+        return parse(live, parts, new String(bytes(parts), StandardCharsets.UTF_8));
     }
 
     private Transcript parse(Path live, List<Path> parts, String content) {

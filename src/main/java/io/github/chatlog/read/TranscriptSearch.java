@@ -41,7 +41,7 @@ public final class TranscriptSearch {
         Pattern literal = Pattern.compile(Pattern.quote(query), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
         long[] order = {0};
-        dir.forEachMatching(text -> literal.matcher(text).find(), t -> {
+        dir.forEachMatching(quickLook(query, literal), t -> {
             for (LogEntry e : t.entries()) {
                 order[0]++;
                 if (e.timestamp() < since || (role != null && !role.equals(e.role()))
@@ -61,6 +61,39 @@ public final class TranscriptSearch {
             out.add(r.hit());
         }
         return out;
+    }
+
+    /**
+     * A first look at a file's raw bytes: for an ASCII query, a case-insensitive byte scan (no decoding, no regex);
+     * otherwise the decoded text through the regex.
+     */
+    static java.util.function.Predicate<byte[]> quickLook(String query, Pattern literal) {
+        boolean ascii = query.chars().allMatch(c -> c < 0x80);
+        if (!ascii || query.isEmpty()) {
+            return raw -> literal.matcher(new String(raw, java.nio.charset.StandardCharsets.UTF_8)).find();
+        }
+        byte[] lower = query.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] upper = query.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return raw -> {
+            byte l0 = lower[0];
+            byte u0 = upper[0];
+            int last = raw.length - lower.length;
+            outer:
+            for (int i = 0; i <= last; i++) {
+                byte b = raw[i];
+                if (b != l0 && b != u0) {
+                    continue;
+                }
+                for (int j = 1; j < lower.length; j++) {
+                    byte c = raw[i + j];
+                    if (c != lower[j] && c != upper[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        };
     }
 
     /** Searches the database's full-text index for the query as a phrase. */
