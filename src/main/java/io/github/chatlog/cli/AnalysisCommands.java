@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,8 +59,6 @@ final class AnalysisCommands {
         String since;
         @Option(names = "--limit", defaultValue = "10", description = "most hits (default ${DEFAULT-VALUE})")
         int limit;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in")
-        ZoneId zone = ZoneId.systemDefault();
         @Option(names = "--json", description = "one JSON object per hit")
         boolean json;
 
@@ -70,7 +67,7 @@ final class AnalysisCommands {
             Path db = dir.get().resolve(EventStoreAppender.DEFAULT_DB_NAME);
             List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(dir.get(), db)
                     ? TranscriptSearch.database(db, query, role, sinceMillis(since), limit)
-                    : TranscriptSearch.files(new TranscriptDirectory(dir.get(), zone), query, role, sinceMillis(since), limit);
+                    : TranscriptSearch.files(new TranscriptDirectory(dir.get(), dir.zone), query, role, sinceMillis(since), limit);
             PrintWriter out = spec.commandLine().getOut();
             for (TranscriptSearch.Hit h : hits) {
                 String where = h.file() != null ? dir.get().relativize(h.file()).toString() : "chatlog.db session " + h.sessionId();
@@ -101,8 +98,6 @@ final class AnalysisCommands {
         String since;
         @Option(names = "--by", paramLabel = "KEY", description = "model, provider or day")
         String by;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone of text transcripts and of --by day")
-        ZoneId zone = ZoneId.systemDefault();
         @Option(names = "--json", description = "the figures as one JSON object")
         boolean json;
 
@@ -111,12 +106,12 @@ final class AnalysisCommands {
             Function<LogEntry, String> group = by == null ? null : switch (by) {
                 case "model" -> ChatStats.byModel();
                 case "provider" -> ChatStats.byProvider();
-                case "day" -> ChatStats.byDay(zone);
+                case "day" -> ChatStats.byDay(dir.zone);
                 default -> throw new IllegalArgumentException("--by takes model, provider or day, not '" + by + "'");
             };
             long from = sinceMillis(since);
             ChatStats stats = new ChatStats(group);
-            new TranscriptDirectory(dir.get(), zone).forEach(t ->
+            new TranscriptDirectory(dir.get(), dir.zone).forEach(t ->
                     stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -198,15 +193,13 @@ final class AnalysisCommands {
         CommandSpec spec;
         @Option(names = "--limit", defaultValue = "30", description = "recent entries to look at (default ${DEFAULT-VALUE})")
         int limit;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in")
-        ZoneId zone = ZoneId.systemDefault();
 
         @Override
         public Integer call() {
             // the most recent entries across all sessions, oldest first
             java.util.PriorityQueue<LogEntry> recent = new java.util.PriorityQueue<>(
                     java.util.Comparator.comparingLong(LogEntry::timestamp));
-            new TranscriptDirectory(dir.get(), zone).forEach(t -> {
+            new TranscriptDirectory(dir.get(), dir.zone).forEach(t -> {
                 for (LogEntry e : t.entries()) {
                     recent.add(e);
                     if (recent.size() > limit) {
@@ -263,8 +256,6 @@ final class AnalysisCommands {
         String systemPrompt;
         @Option(names = "--min-turns", defaultValue = "0", description = "skip sessions with fewer turns")
         int minTurns;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in")
-        ZoneId zone = ZoneId.systemDefault();
 
         @Override
         public Integer call() throws Exception {
@@ -276,7 +267,7 @@ final class AnalysisCommands {
                     : new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
             ConversationExport.Counts c;
             try {
-                c = ConversationExport.export(format, new TranscriptDirectory(dir.get(), zone),
+                c = ConversationExport.export(format, new TranscriptDirectory(dir.get(), dir.zone),
                         t -> session == null || session.equals(t.sessionId()), systemPrompt, minTurns,
                         e -> e.timestamp() >= from, writer);
             } finally {

@@ -22,10 +22,15 @@ final class CliSupport {
     private CliSupport() {
     }
 
-    /** {@code --dir}: the log directory; default {@code CHATLOG_DIR}, else {@code logs}. */
+    /**
+     * The options every reading command shares: {@code --dir}, the log directory (default {@code CHATLOG_DIR}, else
+     * {@code logs}), and {@code --zone}, the zone text transcripts were written in (default the system's).
+     */
     static final class DirOption {
         @Option(names = "--dir", paramLabel = "DIR", description = "log directory (default: $CHATLOG_DIR or logs)")
         Path dir;
+        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
+        ZoneId zone = ZoneId.systemDefault();
 
         Path get() {
             return dir != null ? dir : Path.of(defaultDirectory());

@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.concurrent.Callable;
 
 /** {@code chatlog ingest [--dir DIR] [--db FILE] [--zone ZONE]}: loads a log directory into the SQLite store. */
@@ -25,8 +24,6 @@ final class IngestCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--db", paramLabel = "FILE", description = "the database (default: DIR/chatlog.db)")
     Path db;
-    @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
-    ZoneId zone = ZoneId.systemDefault();
 
     @Override
     public Integer call() throws Exception {
@@ -38,7 +35,7 @@ final class IngestCommand implements Callable<Integer> {
             throw new IllegalStateException("the SQLite JDBC driver (org.xerial:sqlite-jdbc) is not on the classpath");
         }
         Path file = db != null ? db : directory.resolve(EventStoreAppender.DEFAULT_DB_NAME);
-        Ingest.Result r = new Ingest(directory, StoreConnections.PREFIX + file, zone,
+        Ingest.Result r = new Ingest(directory, StoreConnections.PREFIX + file, dir.zone,
                 System.console() != null ? System.err : null).run();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("ingested %s into %s: %d files read (%d unchanged), %d events added (%d already stored), "

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -126,15 +125,13 @@ final class ReadCommands {
         CommandSpec spec;
         @Option(names = "--since", paramLabel = "AGO", description = "only sessions active since: 30m, 1h, 7d …")
         String since;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
-        ZoneId zone = ZoneId.systemDefault();
         @Option(names = "--json", description = "one JSON object per session")
         boolean json;
 
         @Override
         public Integer call() {
             Instant from = CliSupport.since(since);
-            List<SessionSummaryRow> rows = new TranscriptDirectory(dir.get(), zone)
+            List<SessionSummaryRow> rows = new TranscriptDirectory(dir.get(), dir.zone)
                     .sessions(from == null ? Long.MIN_VALUE : from.toEpochMilli());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -170,12 +167,10 @@ final class ReadCommands {
         CommandSpec spec;
         @Parameters(paramLabel = "SESSION", description = "the session id")
         String session;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
-        ZoneId zone = ZoneId.systemDefault();
 
         @Override
         public Integer call() throws IOException {
-            TranscriptDirectory.Transcript t = new TranscriptDirectory(dir.get(), zone).transcript(session);
+            TranscriptDirectory.Transcript t = new TranscriptDirectory(dir.get(), dir.zone).transcript(session);
             if (t == null) {
                 throw new IllegalArgumentException("no transcript for session '" + session + "' in " + dir.get().resolve("chats"));
             }

@@ -81,6 +81,7 @@ public final class TranscriptDirectory {
             return Map.of();
         }
         Map<Path, List<Path>> byLive = new TreeMap<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>(); // live files the walk found: no second stat for them
         try (Stream<Path> files = Files.walk(chats, 4)) {
             for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 String name = p.getFileName().toString();
@@ -93,6 +94,7 @@ public final class TranscriptDirectory {
                             .add(p);
                 } else if (name.endsWith(".log") || name.endsWith(".jsonl")) {
                     byLive.computeIfAbsent(p, k -> new ArrayList<>());
+                    seen.add(p);
                 }
             }
         } catch (IOException e) {
@@ -102,7 +104,7 @@ public final class TranscriptDirectory {
         for (Map.Entry<Path, List<Path>> e : byLive.entrySet()) {
             List<Path> parts = new ArrayList<>(e.getValue());
             parts.sort(Comparator.comparingInt(TranscriptDirectory::partNumber));
-            if (Files.exists(e.getKey())) {
+            if (seen.contains(e.getKey())) {
                 parts.add(e.getKey());
             }
             out.put(e.getKey(), parts);
@@ -162,6 +164,15 @@ public final class TranscriptDirectory {
 
     /** The raw bytes of a transcript's parts, for a quick look before decoding and parsing. */
     static byte[] bytes(List<Path> parts) {
+        if (parts.size() == 1 && !parts.get(0).toString().endsWith(".gz")) {
+            try {
+                return Files.readAllBytes(parts.get(0)); // the common case: one plain file, read in one go
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return new byte[0];
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (Path p : parts) {
             try (InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
