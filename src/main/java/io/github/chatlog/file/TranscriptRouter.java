@@ -233,11 +233,6 @@ public final class TranscriptRouter implements AutoCloseable {
         return openPeak.get();
     }
 
-    /** Sessions known now (open or closed by the descriptor limit, not yet ended). */
-    public int activeSessions() {
-        return sessions.size();
-    }
-
     private SessionTranscript create(String id, long startMillis) {
         Path path = remembered.get(id);
         if (path == null) {

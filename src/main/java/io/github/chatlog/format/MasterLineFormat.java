@@ -43,37 +43,20 @@ public final class MasterLineFormat {
         out.append('\n');
     }
 
-    /** The message field of {@code entry}, unescaped: what {@link MasterLine#message()} reads back. */
+    /**
+     * The message field of {@code entry}, unescaped: what {@link MasterLine#message()} reads back. Built by the code
+     * that writes the line, then unescaped, so the two cannot drift apart.
+     */
     public static String message(LogEntry entry) {
-        StringBuilder message = new StringBuilder(64);
-        appendMessage(message, entry);
-        return message.toString();
-    }
-
-    private static void appendMessage(StringBuilder out, LogEntry entry) {
-        out.append(entry.message());
-        List<KeyValue> kvs = entry.keyValues();
-        if (entry.sessionId() != null && entry.value(SESSION_KEY) == null) {
-            separate(out);
-            KeyValueFormat.appendToken(out, SESSION_KEY, entry.sessionId());
-        }
-        for (int i = 0, n = kvs.size(); i < n; i++) {
-            KeyValue kv = kvs.get(i);
-            separate(out);
-            KeyValueFormat.appendToken(out, kv.key(), kv.value());
-        }
-        ErrorInfo error = entry.error();
-        if (error != null) {
-            if (out.length() > 0) {
-                out.append(" - ");
-            }
-            out.append(error.describe());
-        }
+        StringBuilder escaped = new StringBuilder(64);
+        appendEscapedMessage(escaped, entry);
+        return LineEscaper.unescape(escaped);
     }
 
     /**
-     * The same message as {@link #appendMessage}, escaped as it is appended: the text (which may be large) directly,
-     * each small token through a scratch buffer. {@code start} marks where the message begins in {@code out}.
+     * The message: the entry's text, its key-values as {@code key=value} tokens (the session first unless the entry
+     * carries {@code session_id}), then {@code " - SimpleName: message"} for an error; escaped as it is appended: the
+     * text (which may be large) directly, each small token through a scratch buffer.
      */
     private static void appendEscapedMessage(StringBuilder out, LogEntry entry) {
         int start = out.length();
@@ -116,12 +99,6 @@ public final class MasterLineFormat {
             out.append(separator);
         }
         LineEscaper.appendEscaped(out, part);
-    }
-
-    private static void separate(StringBuilder out) {
-        if (out.length() > 0) {
-            out.append(' ');
-        }
     }
 
     /**

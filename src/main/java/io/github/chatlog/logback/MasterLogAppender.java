@@ -15,7 +15,6 @@ import io.github.chatlog.file.RollingFileSink;
 import io.github.chatlog.file.SyncMode;
 import io.github.chatlog.file.TimestampArchiveNaming;
 import io.github.chatlog.format.MasterLineFormat;
-import io.github.chatlog.format.Utf8Buffer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -238,10 +237,9 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         }
     }
 
-    /** Per thread: the line as text and as bytes, reused from call to call. */
+    /** Per thread: the line's text, reused from call to call. */
     private static final class LineBuffers {
         final StringBuilder text = new StringBuilder(256);
-        final Utf8Buffer bytes = new Utf8Buffer(256);
     }
 
     private static final ThreadLocal<LineBuffers> BUFFERS = ThreadLocal.withInitial(LineBuffers::new);
