@@ -121,7 +121,7 @@ final class Demo {
     }
 
     private static int report(PrintWriter out, String shownSession) throws IOException {
-        Path dir = Paths.get(directory()).toAbsolutePath().normalize();
+        Path dir = Paths.get(CliSupport.defaultDirectory()).toAbsolutePath().normalize();
         Path master = dir.resolve(MasterLogAppender.DEFAULT_FILE_NAME);
         Path chats = dir.resolve(ChatTranscriptAppender.DEFAULT_DIRECTORY_NAME);
         out.println();
@@ -168,10 +168,6 @@ final class Demo {
         }
         out.flush();
         return 0;
-    }
-
-    static String directory() {
-        return CliSupport.defaultDirectory();
     }
 
     private static void pause(long ms) {

@@ -119,10 +119,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             LogEntry line = MasterEvents.select(entry, turnsOn, captureErrors,
                     entry.kind() == LogEntry.Kind.ERROR && LoggerFamily.of(entry.loggerName()) != LoggerFamily.OTHER);
             if (line != null) {
-                StoreRecord.Event row = StoreRecord.Event.of(line);
-                if (row != null) {
-                    writer.submit(row);
-                }
+                writer.submit(StoreRecord.Line.of(line)); // parsed on the writer thread
             }
             if (entry.kind() == LogEntry.Kind.CHAT) {
                 writer.submit(StoreRecord.Message.of(entry, defaultSession));

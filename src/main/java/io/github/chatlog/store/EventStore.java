@@ -59,23 +59,23 @@ public final class EventStore implements AutoCloseable {
         try {
             begin();
             // events go in as one JDBC batch (one call into SQLite for all of them); messages one by one, since
-            // whether a message was new decides its session's update
-            int events = 0;
+            // whether a message was new decides its session's update. A line that is not a master-log line is skipped.
+            List<StoreRecord.Event> events = new java.util.ArrayList<>();
             for (StoreRecord r : batch) {
-                if (r instanceof StoreRecord.Event e) {
+                StoreRecord.Event e = r instanceof StoreRecord.Line l ? StoreRecord.Event.ofLine(l.raw())
+                        : r instanceof StoreRecord.Event ev ? ev : null;
+                if (e != null) {
                     bindEvent(e);
                     insertEvent.addBatch();
-                    events++;
-                } else {
+                    events.add(e);
+                } else if (!(r instanceof StoreRecord.Line)) {
                     insert(r);
                 }
             }
-            if (events > 0) {
+            if (!events.isEmpty()) {
                 insertEvent.executeBatch();
-                for (StoreRecord r : batch) {
-                    if (r instanceof StoreRecord.Event e) {
-                        markEnded(e);
-                    }
+                for (StoreRecord.Event e : events) {
+                    markEnded(e);
                 }
             }
             commit();
@@ -100,6 +100,10 @@ public final class EventStore implements AutoCloseable {
      */
     public boolean insert(StoreRecord r) throws SQLException {
         begin();
+        if (r instanceof StoreRecord.Line l) {
+            StoreRecord.Event e = StoreRecord.Event.ofLine(l.raw());
+            return e != null && insert(e);
+        }
         if (r instanceof StoreRecord.Event e) {
             bindEvent(e);
             insertEvent.executeUpdate();
