@@ -8,16 +8,24 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.chatlog.event.EventTypes;
+
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One JSON object per line and entry (SPEC §4):
  * {@code {"type":"message","role":"user","content":"...","timestamp":"2025-10-29T14:30:50.123+01:00","session_id":"abc123", ...metadata}}.
  * Tool calls carry {@code tool}, {@code args} (as a JSON object when the call site gave one, else a string) and
  * {@code result}; decisions {@code decision} and {@code rationale}; errors {@code error} and {@code context}. Numeric
- * metadata is written as numbers, {@code stream} as a boolean. No header or footer: every line is an entry.
+ * metadata is written as numbers, {@code stream} as a boolean. No header or footer: every line is an entry. An error
+ * without an exception has no {@code error}, only its {@code context}. {@link #read} reads it back; content, being a JSON
+ * string, needs no further escape.
  */
 public final class JsonlTranscriptFormat implements TranscriptFormat {
 
@@ -67,9 +75,11 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
             }
             case ChatKeys.TYPE_ERROR -> {
                 ErrorInfo error = e.error();
-                JsonText.field(out, "error", error != null ? error.describe() : e.message());
-                if (error != null && !e.message().isEmpty()) {
-                    JsonText.field(out, "context", e.message());
+                if (error != null) {
+                    JsonText.field(out, "error", error.describe());
+                }
+                if (error == null || !e.message().isEmpty()) {
+                    JsonText.field(out, "context", e.message()); // without an exception, the message is all there is
                 }
             }
             default -> {
@@ -121,6 +131,75 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
         StringBuilder s = new StringBuilder(args.length() + 2);
         JsonText.string(s, args);
         return s.toString();
+    }
+
+    @Override
+    public ParsedTranscript read(String text, String fallbackId, long fallbackStart) {
+        List<LogEntry> entries = new ArrayList<>();
+        int end = text.lastIndexOf('\n'); // a last line without its line break is still being written
+        for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JacksonException damaged) {
+                continue;
+            }
+            if (node != null && node.isObject()) {
+                entries.add(entry(node, fallbackId));
+            }
+        }
+        return new ParsedTranscript(entries.isEmpty() || entries.get(0).sessionId() == null ? fallbackId
+                : entries.get(0).sessionId(), entries, -1);
+    }
+
+    private LogEntry entry(JsonNode node, String fallbackId) {
+        String type = text(node, "type", ChatKeys.TYPE_MESSAGE);
+        long ts = 0;
+        try {
+            ts = OffsetDateTime.parse(text(node, "timestamp", "")).toInstant().toEpochMilli();
+        } catch (RuntimeException ignored) {
+            // no usable time: epoch
+        }
+        LogEntry.Builder b = LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(ts).eventType(EventTypes.CONVERSATION_TURN)
+                .source("chat").sessionId(text(node, "session_id", fallbackId)).entryType(type);
+        switch (type) {
+            case ChatKeys.TYPE_TOOL_CALL -> {
+                b.role("tool").message(text(node, "content", ""));
+                b.keyValue(ChatKeys.TOOL, text(node, "tool", ""));
+                JsonNode args = node.get("args");
+                if (args != null) {
+                    b.keyValue(ChatKeys.ARGS, args.isString() ? args.asString() : args.toString());
+                }
+            }
+            case ChatKeys.TYPE_DECISION -> b.role("assistant").message(text(node, "decision", ""));
+            case ChatKeys.TYPE_ERROR -> {
+                b.role(LogEntry.DEFAULT_ROLE).message(text(node, "context", ""));
+                String described = text(node, "error", null);
+                if (described != null) {
+                    int colon = described.indexOf(": ");
+                    b.error(new ErrorInfo(colon > 0 ? described.substring(0, colon) : described,
+                            colon > 0 ? described.substring(colon + 2) : null));
+                }
+            }
+            default -> b.role(text(node, "role", LogEntry.DEFAULT_ROLE)).message(text(node, "content", ""));
+        }
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            switch (field.getKey()) {
+                case "type", "role", "content", "timestamp", "session_id", "tool", "args", "decision", "error", "context" -> {
+                }
+                default -> b.keyValue(field.getKey(), field.getValue().isString() ? field.getValue().asString()
+                        : field.getValue().toString());
+            }
+        }
+        return b.build();
+    }
+
+    private static String text(JsonNode node, String field, String otherwise) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? otherwise : v.isString() ? v.asString() : v.toString();
     }
 
     private static String orEmpty(String s) {

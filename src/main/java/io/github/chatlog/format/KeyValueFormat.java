@@ -6,16 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code key=value} tokens of a master-log message. A value that is empty or contains a space, {@code =} or
- * {@code "} is written in double quotes with {@code "} and {@code \} escaped by {@code \}; keys are reduced to
- * {@code [A-Za-z0-9_.:-]}. Parsing is best effort: the free text before the tokens may itself look like tokens.
+ * The message field of a master-log line, both directions: free text (the message, an exception) and the
+ * {@code key=value} tokens that carry structure (SPEC §3).
+ *
+ * <p>A token is a word (at the start of the field or after a space) made of key characters {@code [A-Za-z0-9_.:-]}
+ * followed by {@code =}. A value that is empty or contains a space, {@code =} or {@code "} is written in double quotes
+ * with {@code "} and {@code \} escaped by {@code \}; keys are reduced to the key characters. Free text is escaped by
+ * {@link LineEscaper}, and where one of its words would read as a token the {@code =} is written {@code \=}: so text
+ * never produces a token, a reader takes the first token of the field as the start of the key-values, and
+ * {@link LineEscaper#unescape} still gives back the original text exactly. Text without such a word (most log
+ * messages) is written as it is.
  */
 public final class KeyValueFormat {
 
     private KeyValueFormat() {
     }
 
-    /** Appends {@code key=value} (no separator before it). */
+    /** Appends {@code key=value} (no separator before it), not yet line-escaped. */
     public static void appendToken(StringBuilder out, String key, String value) {
         FieldSanitizer.appendSanitized(out, key);
         out.append('=');
@@ -48,49 +55,109 @@ public final class KeyValueFormat {
     }
 
     /**
-     * Finds the {@code key=value} tokens in unescaped message text, in order. Words that are not tokens are skipped; a
-     * quoted value missing its closing quote runs to the end of the text.
+     * Appends free text, line-escaped, with {@code \=} where a word would otherwise read as a token. Must start at a
+     * word start (the start of the field or after a space), as the message text and the error part do.
      */
-    public static List<KeyValue> parse(String text) {
+    public static void appendText(StringBuilder out, CharSequence text) {
+        int start = out.length();
+        LineEscaper.appendEscaped(out, text);
+        if (firstTokenStart(out, start) < 0) {
+            return; // the common case: nothing to change
+        }
+        String escaped = out.substring(start);
+        out.setLength(start);
+        int n = escaped.length();
+        int i = 0;
+        while (i < n) {
+            int key = keyEnd(escaped, i);
+            if (key > i && key < n && escaped.charAt(key) == '=') {
+                out.append(escaped, i, key).append("\\=");
+                i = key + 1;
+            }
+            int space = escaped.indexOf(' ', i);
+            int end = space < 0 ? n : space + 1;
+            out.append(escaped, i, end);
+            i = end;
+        }
+    }
+
+    /**
+     * Where the key-value tokens begin in a written (still escaped) message field: the first word that reads as a
+     * token; -1 when there is none.
+     */
+    public static int firstTokenStart(CharSequence field) {
+        return firstTokenStart(field, 0);
+    }
+
+    private static int firstTokenStart(CharSequence s, int from) {
+        int n = s.length();
+        int i = from;
+        while (i < n) {
+            int key = keyEnd(s, i);
+            if (key > i && key < n && s.charAt(key) == '=') {
+                return i;
+            }
+            while (i < n && s.charAt(i) != ' ') {
+                i++;
+            }
+            i++; // past the space: a word start
+        }
+        return -1;
+    }
+
+    private static int keyEnd(CharSequence s, int from) {
+        int i = from;
+        while (i < s.length() && FieldSanitizer.isFieldChar(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The key-values of a written (still escaped) message field, in order: the run of tokens that starts at the first
+     * token and ends at the first word that is not one (an error part {@code " - Name: message"}, say). Free text
+     * before them cannot contribute a token, however it looks once unescaped.
+     */
+    public static List<KeyValue> parse(String field) {
+        int start = firstTokenStart(field);
+        if (start < 0) {
+            return List.of();
+        }
+        String text = LineEscaper.unescape(field.substring(start));
         List<KeyValue> result = new ArrayList<>();
         int n = text.length();
         int i = 0;
         while (i < n) {
-            while (i < n && text.charAt(i) == ' ') {
-                i++;
+            int keyEnd = keyEnd(text, i);
+            if (keyEnd == i || keyEnd >= n || text.charAt(keyEnd) != '=') {
+                break; // the end of the tokens
             }
-            int keyStart = i;
-            while (i < n && FieldSanitizer.isFieldChar(text.charAt(i))) {
+            String key = text.substring(i, keyEnd);
+            i = keyEnd + 1;
+            if (i < n && text.charAt(i) == '"') {
+                StringBuilder v = new StringBuilder();
                 i++;
-            }
-            if (i > keyStart && i < n && text.charAt(i) == '=') {
-                String key = text.substring(keyStart, i);
-                i++;
-                if (i < n && text.charAt(i) == '"') {
-                    StringBuilder v = new StringBuilder();
+                while (i < n && text.charAt(i) != '"') {
+                    char c = text.charAt(i);
+                    if (c == '\\' && i + 1 < n) {
+                        c = text.charAt(++i);
+                    }
+                    v.append(c);
                     i++;
-                    while (i < n && text.charAt(i) != '"') {
-                        char c = text.charAt(i);
-                        if (c == '\\' && i + 1 < n) {
-                            c = text.charAt(++i);
-                        }
-                        v.append(c);
-                        i++;
-                    }
-                    i++; // closing quote
-                    result.add(new KeyValue(key, v.toString()));
-                } else {
-                    int valueStart = i;
-                    while (i < n && text.charAt(i) != ' ') {
-                        i++;
-                    }
-                    result.add(new KeyValue(key, text.substring(valueStart, i)));
                 }
+                i++; // closing quote
+                result.add(new KeyValue(key, v.toString()));
             } else {
+                int valueStart = i;
                 while (i < n && text.charAt(i) != ' ') {
                     i++;
                 }
+                result.add(new KeyValue(key, text.substring(valueStart, i)));
             }
+            while (i < n && text.charAt(i) != ' ') {
+                i++; // anything glued to a closing quote belongs to no token
+            }
+            i++;
         }
         return result;
     }

@@ -4,7 +4,9 @@ package io.github.chatlog.format;
  * Keeps one record on one line, reversibly. {@code \} becomes {@code \\}, LF {@code \n}, CR {@code \r}; every other
  * control character (C0, DEL, C1 such as NEL U+0085), the line and paragraph separators U+2028/U+2029 (which many
  * readers treat as line breaks) and unpaired surrogates (which UTF-8 cannot carry) become {@code \}{@code uXXXX}.
- * {@link #unescape} is the exact inverse of {@link #escape}, unpaired surrogates included.
+ * {@link #unescape} is the exact inverse of {@link #escape}, unpaired surrogates included. It also reads {@code \=} as
+ * {@code =}: the master log writes it where free text would otherwise look like a key-value token
+ * ({@link KeyValueFormat}); {@link #escape} never writes it, since it writes every {@code \} as {@code \\}.
  */
 public final class LineEscaper {
 
@@ -99,6 +101,7 @@ public final class LineEscaper {
                 case '\\' -> { out.append('\\'); i++; }
                 case 'n' -> { out.append('\n'); i++; }
                 case 'r' -> { out.append('\r'); i++; }
+                case '=' -> { out.append('='); i++; }
                 case 'u' -> {
                     int code = i + 6 <= n ? parseHex4(text, i + 2) : -1;
                     if (code >= 0) {

@@ -20,9 +20,12 @@ public record MasterLine(String raw, String timestamp, String eventType, String 
         return UtcTimestamps.parse(timestamp);
     }
 
-    /** The {@code key=value} tokens of the message (best effort; see {@link KeyValueFormat#parse}). */
+    /**
+     * The {@code key=value} tokens of the message, read from the written field so that free text, however it looks
+     * once unescaped, never contributes one (see {@link KeyValueFormat#parse}).
+     */
     public List<KeyValue> keyValues() {
-        return KeyValueFormat.parse(message);
+        return KeyValueFormat.parse(rawMessage());
     }
 
     /** The first value of {@code key} among the message's tokens, or null. */
@@ -37,7 +40,11 @@ public record MasterLine(String raw, String timestamp, String eventType, String 
 
     /** {@code event_type source message} with the message still escaped, so the text stays one line. */
     public String text() {
-        int msgStart = raw.indexOf('|', raw.indexOf('|', UtcTimestamps.LENGTH + 1) + 1) + 1;
-        return eventType + ' ' + source + ' ' + raw.substring(msgStart);
+        return eventType + ' ' + source + ' ' + rawMessage();
+    }
+
+    /** The message field as written: still escaped. */
+    public String rawMessage() {
+        return raw.substring(raw.indexOf('|', raw.indexOf('|', UtcTimestamps.LENGTH + 1) + 1) + 1);
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>The message is the entry's text, then its key-values as {@code key=value} tokens in call order (the session id
  * first, unless the entry carries {@code session_id} itself), then, for an error, {@code " - SimpleName: message"}.
  * That message is escaped by {@link LineEscaper}, so one entry is always one line and {@link #parse} gives back the
- * original text exactly. Readers split on the first three pipes; a pipe inside the message stays as it is.
+ * original text exactly; free text is written so that it never reads as a key-value token ({@link KeyValueFormat}), so
+ * {@link MasterLine#keyValues()} holds exactly the entry's key-values and session. Readers split on the first three pipes; a pipe inside the message stays as it is.
  */
 public final class MasterLineFormat {
 
@@ -60,7 +61,7 @@ public final class MasterLineFormat {
      */
     private static void appendEscapedMessage(StringBuilder out, LogEntry entry) {
         int start = out.length();
-        LineEscaper.appendEscaped(out, entry.message());
+        KeyValueFormat.appendText(out, entry.message());
         List<KeyValue> kvs = entry.keyValues();
         StringBuilder token = null;
         if (entry.sessionId() != null && entry.value(SESSION_KEY) == null) {
@@ -83,10 +84,10 @@ public final class MasterLineFormat {
             if (out.length() > start) {
                 out.append(" - ");
             }
-            LineEscaper.appendEscaped(out, error.simpleName());
+            KeyValueFormat.appendText(out, error.simpleName());
             if (error.message() != null) {
                 out.append(": ");
-                LineEscaper.appendEscaped(out, error.message());
+                KeyValueFormat.appendText(out, error.message());
             }
         }
         if (token != null && token.capacity() > 64 * 1024) {

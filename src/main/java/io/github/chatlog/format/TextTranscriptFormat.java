@@ -11,6 +11,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
+import static io.github.chatlog.format.TextTranscriptLines.*;
+
 /**
  * The human-readable transcript (SPEC §4), byte for byte:
  *
@@ -32,7 +34,10 @@ import java.util.Locale;
  * </pre>
  *
  * An assistant message closes an exchange, so the separator follows it. Content is written as it is, on as many lines
- * as it has; the session id on the {@code Session:} line is escaped, since it is untrusted and must stay one line.
+ * as it has, except that a line the reader would take for structure gets a leading {@code \} ({@link TextTranscriptLines});
+ * the session id, role, tool name and metadata, which must each stay on their line, are escaped by {@link LineEscaper}.
+ * {@link #read} is the inverse: whatever was logged reads back as the same content of the same entry of the same
+ * session, byte for byte (times to the second; derived figures such as speed are not read back).
  */
 public final class TextTranscriptFormat implements TranscriptFormat {
 
@@ -40,13 +45,13 @@ public final class TextTranscriptFormat implements TranscriptFormat {
     /** Longest tool result shown; longer ones are cut and marked with {@value #CUT_MARK}. */
     public static final int MAX_RESULT_CHARS = 500;
     static final String CUT_MARK = "...";
-    static final String RULE = "=".repeat(80);
-    static final String SEPARATOR = "-".repeat(80);
 
+    private final ZoneId zone;
     private final DateTimeFormatter time;
 
     public TextTranscriptFormat(ZoneId zone) {
-        this.time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(zone);
+        this.zone = zone;
+        this.time = DateTimeFormatter.ofPattern(TIME_PATTERN, Locale.ROOT).withZone(zone);
     }
 
     @Override
@@ -56,8 +61,8 @@ public final class TextTranscriptFormat implements TranscriptFormat {
 
     @Override
     public String header(String sessionId, long startMillis) {
-        return "Chat Log - Session started at " + time.format(Instant.ofEpochMilli(startMillis)) + "\n"
-                + "Session: " + LineEscaper.escape(sessionId) + "\n" + RULE + "\n\n";
+        return HEADER + time.format(Instant.ofEpochMilli(startMillis)) + "\n"
+                + SESSION + LineEscaper.escape(sessionId) + "\n" + RULE + "\n\n";
     }
 
     @Override
@@ -67,29 +72,36 @@ public final class TextTranscriptFormat implements TranscriptFormat {
         String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
         switch (type) {
             case ChatKeys.TYPE_TOOL_CALL -> {
-                out.append("Tool call: ").append(orEmpty(e.value(ChatKeys.TOOL))).append('\n');
+                out.append(TOOL_CALL);
+                LineEscaper.appendEscaped(out, orEmpty(e.value(ChatKeys.TOOL)));
+                out.append('\n');
                 if (!e.message().isEmpty()) {
-                    out.append(e.message()).append('\n');
+                    appendLines(out, e.message(), Body.TOOL_CALL::reserves);
                 }
-                appendLine(out, "Arguments: ", e.value(ChatKeys.ARGS));
+                appendField(out, ARGUMENTS, e.value(ChatKeys.ARGS), Body.TOOL_CALL);
                 String result = e.value(ChatKeys.RESULT);
-                appendLine(out, "Result: ", result == null ? null : cut(result, MAX_RESULT_CHARS));
+                appendField(out, RESULT, result == null ? null : cut(result, MAX_RESULT_CHARS), Body.TOOL_CALL);
             }
             case ChatKeys.TYPE_DECISION -> {
-                out.append("Decision:\n").append(e.message()).append('\n');
-                appendLine(out, "Rationale: ", e.value(ChatKeys.RATIONALE));
+                out.append(DECISION).append(LABEL_END).append('\n');
+                appendLines(out, e.message(), Body.DECISION::reserves);
+                appendField(out, RATIONALE, e.value(ChatKeys.RATIONALE), Body.DECISION);
             }
             case ChatKeys.TYPE_ERROR -> {
-                out.append("Error:\n");
+                out.append(ERROR).append(LABEL_END).append('\n');
                 ErrorInfo error = e.error();
                 if (error != null) {
-                    out.append(error.describe()).append('\n');
-                    appendLine(out, "Context: ", e.message().isEmpty() ? null : e.message());
+                    appendLines(out, error.describe(), Body.ERROR::reserves, true);
+                    appendField(out, CONTEXT, e.message().isEmpty() ? null : e.message(), Body.ERROR);
                 } else {
-                    out.append(e.message()).append('\n');
+                    // the first line must not pass for an exception's name
+                    appendLines(out, e.message(), line -> Body.ERROR.reserves(line) || looksLikeErrorName(line), false);
                 }
             }
-            default -> out.append(label(e.role())).append(":\n").append(e.message()).append('\n');
+            default -> {
+                out.append(messageLabel(e.role())).append(LABEL_END).append('\n');
+                appendLines(out, e.message(), Body.MESSAGE::reserves);
+            }
         }
         out.append('\n');
         String metadata = metadataLine(e);
@@ -105,14 +117,64 @@ public final class TextTranscriptFormat implements TranscriptFormat {
     @Override
     public String footer(SessionSummary s) {
         double speed = s.averageSpeed();
-        return "Session ended at " + time.format(Instant.ofEpochMilli(s.endMillis())) + " - turns=" + s.turns()
+        return FOOTER + time.format(Instant.ofEpochMilli(s.endMillis())) + " - turns=" + s.turns()
                 + ", duration=" + seconds(Math.max(0, s.endMillis() - s.startMillis())) + ", tokens=" + s.tokens()
                 + ", avg speed=" + (speed < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f tok/s", speed)) + "\n";
     }
 
+    @Override
+    public ParsedTranscript read(String text, String fallbackId, long fallbackStart) {
+        return TextTranscriptReader.read(text, fallbackId, zone);
+    }
+
+    /** Each line of {@code text} on its own line, escaped where {@code reserved} says so. */
+    private static void appendLines(StringBuilder out, String text, java.util.function.Predicate<String> reserved) {
+        appendLines(out, text, reserved, false);
+    }
+
+    /**
+     * Each line of {@code text} on its own line. Lines are escaped where {@code reserved} says so; with
+     * {@code firstIsStructure} the first line is written as it is (it follows a label, or is the exception's name)
+     * and the rule applies from the second line on.
+     */
+    private static void appendLines(StringBuilder out, String text, java.util.function.Predicate<String> reserved,
+                                    boolean firstIsStructure) {
+        int from = 0;
+        boolean first = true;
+        while (true) {
+            int nl = text.indexOf('\n', from);
+            String line = text.substring(from, nl < 0 ? text.length() : nl);
+            out.append(first && firstIsStructure ? line : escape(line, reserved)).append('\n');
+            if (nl < 0) {
+                return;
+            }
+            first = false;
+            from = nl + 1;
+        }
+    }
+
+    /** {@code Label: value}, the value's further lines below it, escaped like content; nothing when null. */
+    private static void appendField(StringBuilder out, String label, String value, Body body) {
+        if (value != null) {
+            out.append(label);
+            appendLines(out, value, body::reserves, true);
+        }
+    }
+
+    /** The label of a message: the role, capitalized and escaped; never one of the other kinds' labels. */
+    private static String messageLabel(String role) {
+        String label = LineEscaper.escape(label(role));
+        if (isKindLabel(label)) {
+            // a role named like another kind: its first letter as an escape, which the reader unescapes
+            return String.format(Locale.ROOT, "\\u%04X", (int) label.charAt(0)) + label.substring(1);
+        }
+        return label;
+    }
+
     /**
      * {@code [Metadata: provider=…, model=…, time=0.85s, tokens=28, speed=32.94 tok/s, confidence=…, fallback_from=…,
-     * ttft=…s, …]}, each part only when known; null when the entry has no metadata.
+     * ttft=…s, …]}, each part only when known; null when the entry has no metadata. Keys and values are escaped so the
+     * line stays one line.
      */
     static String metadataLine(LogEntry e) {
         StringBuilder m = new StringBuilder();
@@ -143,7 +205,7 @@ public final class TextTranscriptFormat implements TranscriptFormat {
                 part(m, kv.key(), kv.value());
             }
         }
-        return m.length() == 0 ? null : "[Metadata: " + m + "]";
+        return m.length() == 0 ? null : METADATA_OPEN + m + METADATA_CLOSE;
     }
 
     private static void part(StringBuilder m, String key, String value) {
@@ -151,21 +213,18 @@ public final class TextTranscriptFormat implements TranscriptFormat {
             return;
         }
         if (m.length() > 0) {
-            m.append(", ");
+            m.append(METADATA_PART_SEPARATOR);
         }
-        m.append(key).append('=').append(value);
+        LineEscaper.appendEscaped(m, key);
+        m.append('=');
+        LineEscaper.appendEscaped(m, value);
     }
 
-    private static String seconds(double millis) {
+    static String seconds(double millis) {
         return String.format(Locale.ROOT, "%.2fs", millis / 1000.0);
     }
 
-    private static void appendLine(StringBuilder out, String prefix, String value) {
-        if (value != null) {
-            out.append(prefix).append(value).append('\n');
-        }
-    }
-
+    /** The label of a role as people read it: {@code user} gives {@code User}; no role gives {@code Note}. */
     static String label(String role) {
         if (role == null || role.isEmpty()) {
             return "Note";

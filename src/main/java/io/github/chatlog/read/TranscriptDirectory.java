@@ -4,6 +4,7 @@ import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.format.ParsedTranscript;
 import io.github.chatlog.format.TranscriptParser;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -36,9 +36,6 @@ public final class TranscriptDirectory {
 
     private static final Pattern PART = Pattern.compile("(.+?)\\.(\\d+)\\.log\\.gz");
     private static final Pattern NAMED = Pattern.compile("chat_(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})_(.+)\\.log");
-    private static final Pattern FOOTER = Pattern.compile("^Session ended at (\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) - ",
-            Pattern.MULTILINE);
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     private final Path logDirectory;
     private final ZoneId zone;
@@ -206,7 +203,6 @@ public final class TranscriptDirectory {
     }
 
     private Transcript parse(Path live, List<Path> parts, String content) {
-        StringBuilder text = new StringBuilder(content);
         String name = live.getFileName().toString();
         Matcher m = NAMED.matcher(name);
         String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.(log|jsonl)$", "");
@@ -215,14 +211,8 @@ public final class TranscriptDirectory {
             start = LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
                     .atZone(zone).toInstant().toEpochMilli();
         }
-        List<LogEntry> entries = TranscriptParser.parse(text.toString(), fallbackId, start, zone);
-        String id = entries.isEmpty() || entries.get(0).sessionId() == null ? fallbackId : entries.get(0).sessionId();
-        long footerEnd = -1;
-        Matcher footer = FOOTER.matcher(text);
-        while (footer.find()) {
-            footerEnd = LocalDateTime.parse(footer.group(1), LOCAL).atZone(zone).toInstant().toEpochMilli();
-        }
-        return new Transcript(id, live, List.copyOf(parts), entries, footerEnd);
+        ParsedTranscript parsed = TranscriptParser.read(content, fallbackId, start, zone);
+        return new Transcript(parsed.sessionId(), live, List.copyOf(parts), parsed.entries(), parsed.footerEndMillis());
     }
 
     private static int partNumber(Path p) {
