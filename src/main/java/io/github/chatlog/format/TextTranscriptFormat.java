@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 import static io.github.chatlog.format.TextTranscriptLines.*;
 
@@ -91,11 +92,12 @@ public final class TextTranscriptFormat implements TranscriptFormat {
                 out.append(ERROR).append(LABEL_END).append('\n');
                 ErrorInfo error = e.error();
                 if (error != null) {
-                    appendLines(out, error.describe(), Body.ERROR::reserves, true);
+                    appendLines(out, error.describe(), null, Body.ERROR::reserves);
                     appendField(out, CONTEXT, e.message().isEmpty() ? null : e.message(), Body.ERROR);
                 } else {
                     // the first line must not pass for an exception's name
-                    appendLines(out, e.message(), line -> Body.ERROR.reserves(line) || looksLikeErrorName(line), false);
+                    appendLines(out, e.message(), line -> Body.ERROR.reserves(line) || looksLikeErrorName(line),
+                            Body.ERROR::reserves);
                 }
             }
             default -> {
@@ -128,27 +130,25 @@ public final class TextTranscriptFormat implements TranscriptFormat {
     }
 
     /** Each line of {@code text} on its own line, escaped where {@code reserved} says so. */
-    private static void appendLines(StringBuilder out, String text, java.util.function.Predicate<String> reserved) {
-        appendLines(out, text, reserved, false);
+    private static void appendLines(StringBuilder out, String text, Predicate<String> reserved) {
+        appendLines(out, text, reserved, reserved);
     }
 
     /**
-     * Each line of {@code text} on its own line. Lines are escaped where {@code reserved} says so; with
-     * {@code firstIsStructure} the first line is written as it is (it follows a label, or is the exception's name)
-     * and the rule applies from the second line on.
+     * Each line of {@code text} on its own line: the first escaped where {@code first} says so (written as it is when
+     * null: it follows a label, or is the exception's name), the others where {@code rest} says so.
      */
-    private static void appendLines(StringBuilder out, String text, java.util.function.Predicate<String> reserved,
-                                    boolean firstIsStructure) {
+    private static void appendLines(StringBuilder out, String text, Predicate<String> first, Predicate<String> rest) {
         int from = 0;
-        boolean first = true;
+        Predicate<String> reserved = first;
         while (true) {
             int nl = text.indexOf('\n', from);
             String line = text.substring(from, nl < 0 ? text.length() : nl);
-            out.append(first && firstIsStructure ? line : escape(line, reserved)).append('\n');
+            out.append(reserved == null ? line : escape(line, reserved)).append('\n');
             if (nl < 0) {
                 return;
             }
-            first = false;
+            reserved = rest;
             from = nl + 1;
         }
     }
@@ -157,7 +157,7 @@ public final class TextTranscriptFormat implements TranscriptFormat {
     private static void appendField(StringBuilder out, String label, String value, Body body) {
         if (value != null) {
             out.append(label);
-            appendLines(out, value, body::reserves, true);
+            appendLines(out, value, null, body::reserves);
         }
     }
 

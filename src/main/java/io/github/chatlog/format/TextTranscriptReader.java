@@ -110,7 +110,7 @@ final class TextTranscriptReader {
                         colon < 0 ? null : described.substring(colon + ERROR_NAME_END.length())));
                 b.message(f.values[0] == null ? "" : f.values[0]);
             } else {
-                b.message(join(lines, line -> Body.ERROR.reserves(line) || looksLikeErrorName(line)));
+                b.message(join(lines, line -> Body.ERROR.reserves(line) || looksLikeErrorName(line), Body.ERROR::reserves));
             }
         } else {
             String role = label.endsWith(LABEL_END) ? label.substring(0, label.length() - LABEL_END.length()) : label;
@@ -157,12 +157,17 @@ final class TextTranscriptReader {
     }
 
     private static String join(List<String> lines, Predicate<String> reserved) {
+        return join(lines, reserved, reserved);
+    }
+
+    /** The lines unescaped and joined: the first with {@code first}, the others with {@code rest}. */
+    private static String join(List<String> lines, Predicate<String> first, Predicate<String> rest) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             if (i > 0) {
                 out.append('\n');
             }
-            out.append(TextTranscriptLines.unescape(lines.get(i), reserved));
+            out.append(TextTranscriptLines.unescape(lines.get(i), i == 0 ? first : rest));
         }
         return out.toString();
     }
