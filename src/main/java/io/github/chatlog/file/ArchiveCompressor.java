@@ -97,6 +97,7 @@ public final class ArchiveCompressor implements AutoCloseable {
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileModes.copy(staged, tmp); // an archive is as private as the file it was
                 try (OutputStream gz = new GZIPOutputStream(Channels.newOutputStream(out), 64 * 1024) {
                     @Override
                     public void close() throws IOException {

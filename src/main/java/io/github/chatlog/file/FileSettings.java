@@ -12,9 +12,10 @@ package io.github.chatlog.file;
  *                        and counted
  * @param followLinks     whether a symbolic link at the file's path may be followed
  * @param sync            how far a record is pushed: to the OS, or also to the disk (see {@link SyncMode})
+ * @param modes           permissions of the files and directories the sink creates
  */
 public record FileSettings(long maxFileSize, boolean immediateFlush, int bufferSize, long retryIntervalMs,
-                           long backlogLimit, boolean followLinks, SyncMode sync) {
+                           long backlogLimit, boolean followLinks, SyncMode sync, FileModes modes) {
 
     /** {@value} bytes: 10 MB, as Logback's {@code FileSize} reads "10MB". */
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -25,39 +26,44 @@ public record FileSettings(long maxFileSize, boolean immediateFlush, int bufferS
     public static final long DEFAULT_BACKLOG_LIMIT = 8L * 1024 * 1024;
 
     public static final FileSettings DEFAULTS = new FileSettings(DEFAULT_MAX_FILE_SIZE, true, DEFAULT_BUFFER_SIZE,
-            DEFAULT_RETRY_INTERVAL_MS, DEFAULT_BACKLOG_LIMIT, true, SyncMode.NONE);
+            DEFAULT_RETRY_INTERVAL_MS, DEFAULT_BACKLOG_LIMIT, true, SyncMode.NONE, FileModes.OWNER_ONLY);
 
     public FileSettings {
-        if (maxFileSize < 0 || bufferSize <= 0 || retryIntervalMs < 0 || backlogLimit < 0 || sync == null) {
+        if (maxFileSize < 0 || bufferSize <= 0 || retryIntervalMs < 0 || backlogLimit < 0 || sync == null || modes == null) {
             throw new IllegalArgumentException("negative or zero setting in " + this);
         }
     }
 
     public FileSettings withMaxFileSize(long bytes) {
-        return new FileSettings(bytes, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync);
+        return new FileSettings(bytes, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync, modes);
     }
 
     public FileSettings withImmediateFlush(boolean flag) {
-        return new FileSettings(maxFileSize, flag, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync);
+        return new FileSettings(maxFileSize, flag, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync, modes);
     }
 
     public FileSettings withBufferSize(int bytes) {
-        return new FileSettings(maxFileSize, immediateFlush, bytes, retryIntervalMs, backlogLimit, followLinks, sync);
+        return new FileSettings(maxFileSize, immediateFlush, bytes, retryIntervalMs, backlogLimit, followLinks, sync, modes);
     }
 
     public FileSettings withRetryIntervalMs(long ms) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, ms, backlogLimit, followLinks, sync);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, ms, backlogLimit, followLinks, sync, modes);
     }
 
     public FileSettings withBacklogLimit(long bytes) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, bytes, followLinks, sync);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, bytes, followLinks, sync, modes);
     }
 
     public FileSettings withSync(SyncMode mode) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, mode);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, mode, modes);
     }
 
     public FileSettings withFollowLinks(boolean flag) {
-        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, flag, sync);
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, flag, sync, modes);
+    }
+
+    public FileSettings withModes(FileModes fileModes) {
+        return new FileSettings(maxFileSize, immediateFlush, bufferSize, retryIntervalMs, backlogLimit, followLinks, sync,
+                fileModes);
     }
 }

@@ -411,7 +411,7 @@ public final class RollingFileSink implements AutoCloseable {
     private void openChannel() throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         if (dir != null) {
-            Files.createDirectories(dir);
+            settings.modes().createDirectories(dir);
         }
         if (Files.isDirectory(path)) {
             throw new IOException(path + " is a directory, not a file");
@@ -422,7 +422,11 @@ public final class RollingFileSink implements AutoCloseable {
                         LinkOption.NOFOLLOW_LINKS};
         // look at the last byte before opening for writing, so a file never holds two descriptors of ours at once
         boolean cutLine = Files.isRegularFile(path) && Files.size(path) > 0 && !endsWithNewline(Files.size(path));
-        FileChannel ch = FileChannel.open(path, options);
+        boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = FileChannel.open(path, java.util.Set.of(options), settings.modes().fileAttributes());
+        if (!existed) {
+            settings.modes().created(path);
+        }
         try {
             long size = ch.size();
             if (cutLine && size > 0) {

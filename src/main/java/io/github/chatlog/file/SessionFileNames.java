@@ -123,9 +123,9 @@ public final class SessionFileNames {
      * Creates the folders above {@code file} and checks that, with symbolic links resolved, they are inside the chats
      * directory: a link planted there is not followed out of it.
      */
-    public void prepareParent(Path file) throws IOException {
+    public void prepareParent(FileModes modes, Path file) throws IOException {
         Path parent = file.getParent();
-        Files.createDirectories(parent);
+        modes.createDirectories(parent);
         Path realDir = directory.toRealPath();
         if (!parent.toRealPath().startsWith(realDir)) {
             throw new IOException("refusing to write " + file + ": its folder leads outside " + realDir);

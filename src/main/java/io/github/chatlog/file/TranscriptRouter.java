@@ -91,7 +91,7 @@ public final class TranscriptRouter implements AutoCloseable {
 
     /** Creates the chats directory; throws when that is impossible. */
     public void start() throws IOException {
-        Files.createDirectories(names.directory());
+        settings.modes().createDirectories(names.directory());
         if (!Files.isWritable(names.directory())) {
             throw new IOException(names.directory() + " is not writable");
         }
@@ -282,7 +282,7 @@ public final class TranscriptRouter implements AutoCloseable {
             }
         }
         try {
-            names.prepareParent(t.path);
+            names.prepareParent(settings.modes(), t.path);
         } catch (IOException | RuntimeException e) {
             permits.release();
             status.error("cannot write the transcript of session '" + t.sessionId + "' to " + t.path + ": " + e, e);

@@ -6,6 +6,7 @@ import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.file.Compression;
+import io.github.chatlog.file.FileModes;
 import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.SessionFileNames;
 import io.github.chatlog.file.SessionRetention;
@@ -72,9 +73,11 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
     private String defaultSession = DEFAULT_SESSION;
     private Clock clock = Clock.systemDefaultZone();
+    private String fileMode = FileModes.DEFAULT_FILE_MODE;
+    private String directoryMode = FileModes.DEFAULT_DIRECTORY_MODE;
 
     private RateLimitedStatus status;
-    private EntryMapper mapper;
+    private EntryPipeline pipeline;
     private TranscriptRouter router;
     private ScheduledExecutorService reaper;
 
@@ -120,11 +123,12 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         SyncMode syncMode = SyncMode.named(sync);
         check.require(syncMode != null, "sync", "'" + sync + "' is not one of none, interval, every");
         long syncMs = check.duration("syncInterval", syncInterval);
+        FileModes modes = check.modes(fileMode, directoryMode);
         if (!check.passed()) {
             return;
         }
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
-                .withSync(syncMode);
+                .withSync(syncMode).withModes(modes);
         router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, maxOpenFiles, idleMs,
                 new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
         try {
@@ -134,7 +138,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             router = null;
             return;
         }
-        mapper = new EntryMapper(sessionKey);
+        pipeline = EntryPipeline.of(getContext());
         reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chatlog-sessions-" + getName());
             t.setDaemon(true);
@@ -184,7 +188,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     @Override
     protected void append(ILoggingEvent event) {
         try {
-            LogEntry entry = mapper.map(event);
+            LogEntry entry = pipeline.entry(event, sessionKey);
             if (entry == null) {
                 return;
             }
@@ -320,6 +324,16 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** The session of chat entries logged without one; default {@value #DEFAULT_SESSION}. */
     public void setDefaultSession(String defaultSession) {
         this.defaultSession = defaultSession;
+    }
+
+    /** Permissions of the files this appender creates; default {@value FileModes#DEFAULT_FILE_MODE} (owner only). */
+    public void setFileMode(String fileMode) {
+        this.fileMode = fileMode;
+    }
+
+    /** Permissions of the directories this appender creates; default {@value FileModes#DEFAULT_DIRECTORY_MODE}. */
+    public void setDirectoryMode(String directoryMode) {
+        this.directoryMode = directoryMode;
     }
 
     /** For tests: the clock of the idle reaper and of retention. */

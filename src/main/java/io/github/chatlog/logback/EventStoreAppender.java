@@ -5,6 +5,7 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.event.ConversationTurns;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.event.MasterEvents;
+import io.github.chatlog.file.FileModes;
 import io.github.chatlog.store.StoreConnections;
 import io.github.chatlog.store.StoreRecord;
 import io.github.chatlog.store.StoreWriter;
@@ -41,8 +42,10 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private boolean captureErrors = true;
     private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
     private String defaultSession = ChatTranscriptAppender.DEFAULT_SESSION;
+    private String fileMode = FileModes.DEFAULT_FILE_MODE;
+    private String directoryMode = FileModes.DEFAULT_DIRECTORY_MODE;
 
-    private EntryMapper mapper;
+    private EntryPipeline pipeline;
     private StoreWriter writer;
     private boolean turnsOn;
     private boolean active;
@@ -71,12 +74,19 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         String jdbc = url != null && !url.isBlank() ? url.trim()
                 : StoreConnections.PREFIX + MasterLogAppender.chatlogDirectory(getContext()) + "/" + DEFAULT_DB_NAME;
         check.require(jdbc.startsWith(StoreConnections.PREFIX), "url", "'" + jdbc + "' is not a jdbc:sqlite: URL");
+        FileModes modes = check.modes(fileMode, directoryMode);
         if (!check.passed()) {
             return;
         }
         if (!StoreConnections.driverPresent()) {
             addError("[" + getName() + "] the SQLite JDBC driver is not on the classpath: add the dependency "
                     + "org.xerial:sqlite-jdbc, or unset LOG_STORAGE; the store is off, file logging goes on");
+            return;
+        }
+        try {
+            prepareDatabaseFile(jdbc, modes);
+        } catch (java.io.IOException | RuntimeException e) {
+            addError("[" + getName() + "] property 'url': cannot create '" + jdbc + "': " + e, e);
             return;
         }
         writer = new StoreWriter(jdbc, queueSize, batchSize, (int) Math.min(Integer.MAX_VALUE, busyMs), blockMs,
@@ -88,7 +98,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             writer = null;
             return;
         }
-        mapper = new EntryMapper(sessionKey);
+        pipeline = EntryPipeline.of(getContext());
         turnsOn = logTurns != null ? logTurns : ConversationTurns.enabledByEnvironment();
         active = true;
         super.start();
@@ -112,7 +122,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             return;
         }
         try {
-            LogEntry entry = mapper.map(event);
+            LogEntry entry = pipeline.entry(event, sessionKey);
             if (entry == null) {
                 return;
             }
@@ -129,6 +139,19 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         } catch (RuntimeException e) {
             addError("[" + getName() + "] could not store an event from logger " + event.getLoggerName() + ": " + e, e);
         }
+    }
+
+    /** Creates the database file with this appender's permissions before SQLite would create it with the umask's. */
+    private static void prepareDatabaseFile(String jdbc, FileModes modes) throws java.io.IOException {
+        String file = jdbc.substring(StoreConnections.PREFIX.length());
+        int query = file.indexOf('?');
+        file = query >= 0 ? file.substring(0, query) : file;
+        if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        java.nio.file.Path db = java.nio.file.Path.of(file).toAbsolutePath();
+        modes.createDirectories(db.getParent());
+        modes.createFile(db);
     }
 
     /** Records written so far; for tests and monitoring. */
@@ -185,6 +208,16 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     public void setSessionKey(String sessionKey) {
         this.sessionKey = sessionKey;
+    }
+
+    /** Permissions of the files this appender creates; default {@value FileModes#DEFAULT_FILE_MODE} (owner only). */
+    public void setFileMode(String fileMode) {
+        this.fileMode = fileMode;
+    }
+
+    /** Permissions of the directories this appender creates; default {@value FileModes#DEFAULT_DIRECTORY_MODE}. */
+    public void setDirectoryMode(String directoryMode) {
+        this.directoryMode = directoryMode;
     }
 
     public void setDefaultSession(String defaultSession) {

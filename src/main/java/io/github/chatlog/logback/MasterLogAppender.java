@@ -10,6 +10,7 @@ import io.github.chatlog.event.MasterEvents;
 import io.github.chatlog.file.ArchiveCompressor;
 import io.github.chatlog.file.ArchiveRetention;
 import io.github.chatlog.file.Compression;
+import io.github.chatlog.file.FileModes;
 import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.RollingFileSink;
 import io.github.chatlog.file.SyncMode;
@@ -19,7 +20,6 @@ import io.github.chatlog.format.MasterLineFormat;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -83,9 +83,11 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private boolean captureErrors = true;
     private String sessionKey = EntryMapper.DEFAULT_SESSION_KEY;
     private Clock clock = Clock.systemUTC();
+    private String fileMode = FileModes.DEFAULT_FILE_MODE;
+    private String directoryMode = FileModes.DEFAULT_DIRECTORY_MODE;
 
     private RateLimitedStatus status;
-    private EntryMapper mapper;
+    private EntryPipeline pipeline;
     private RollingFileSink sink;
     private ArchiveCompressor compressor;
     private ScheduledExecutorService ticker;
@@ -132,12 +134,13 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         SyncMode syncMode = SyncMode.named(sync);
         check.require(syncMode != null, "sync", "'" + sync + "' is not one of none, interval, every");
         long syncMs = check.duration("syncInterval", syncInterval);
+        FileModes modes = check.modes(fileMode, directoryMode);
         if (!check.passed()) {
             return;
         }
 
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
-                .withSync(syncMode);
+                .withSync(syncMode).withModes(modes);
         String liveName = live.getFileName().toString();
         String prefix = liveName.endsWith(".log") ? liveName.substring(0, liveName.length() - 4) : liveName;
         TimestampArchiveNaming naming = new TimestampArchiveNaming(archives, prefix, comp);
@@ -154,7 +157,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             return;
         }
         try {
-            Files.createDirectories(archives);
+            modes.createDirectories(archives);
         } catch (IOException | RuntimeException e) {
             addError("[" + getName() + "] property 'archiveDirectory': cannot create '" + archives + "': " + e, e);
             sink.close();
@@ -164,7 +167,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             return;
         }
         compressor.recover(naming, retention);
-        mapper = new EntryMapper(sessionKey);
+        pipeline = EntryPipeline.of(getContext());
         turnsOn = logTurns != null ? logTurns : ConversationTurns.enabledByEnvironment();
         startedMillis = clock.millis();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -210,7 +213,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     @Override
     protected void append(ILoggingEvent event) {
         try {
-            LogEntry entry = mapper.map(event);
+            LogEntry entry = pipeline.entry(event, sessionKey);
             if (entry == null) {
                 return;
             }
@@ -346,6 +349,16 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     /** The MDC key holding the session id; default {@value EntryMapper#DEFAULT_SESSION_KEY}. */
     public void setSessionKey(String sessionKey) {
         this.sessionKey = sessionKey;
+    }
+
+    /** Permissions of the files this appender creates; default {@value FileModes#DEFAULT_FILE_MODE} (owner only). */
+    public void setFileMode(String fileMode) {
+        this.fileMode = fileMode;
+    }
+
+    /** Permissions of the directories this appender creates; default {@value FileModes#DEFAULT_DIRECTORY_MODE}. */
+    public void setDirectoryMode(String directoryMode) {
+        this.directoryMode = directoryMode;
     }
 
     /** For tests: the clock that stamps rollovers and the appender's own lines. */

@@ -58,6 +58,16 @@ final class SettingsCheck {
         return -1;
     }
 
+    /** The permissions of {@code fileMode} and {@code directoryMode}; null (reported) when either is not valid. */
+    io.github.chatlog.file.FileModes modes(String fileMode, String directoryMode) {
+        try {
+            return io.github.chatlog.file.FileModes.parse(fileMode, directoryMode);
+        } catch (IllegalArgumentException e) {
+            error(e.getMessage().startsWith("directoryMode") ? "directoryMode" : "fileMode", e.getMessage());
+            return null;
+        }
+    }
+
     /** Reports {@code problem} unless {@code ok}. */
     void require(boolean ok, String property, String problem) {
         if (!ok) {

@@ -1,5 +1,7 @@
 package io.github.chatlog.store;
 
+import io.github.chatlog.file.FileModes;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,8 +34,16 @@ public final class StoreConnections {
         }
     }
 
-    /** Opens {@code url} (creating the database's folder) and applies the schema. */
+    /** Opens {@code url} (creating the database's folder) and applies the schema; what it creates is owner-only. */
     public static Connection open(String url, int busyTimeoutMs) throws SQLException {
+        return open(url, busyTimeoutMs, FileModes.OWNER_ONLY);
+    }
+
+    /**
+     * Opens {@code url} and applies the schema. A database file it creates, with its folder, gets {@code modes}; SQLite
+     * gives its {@code -wal} and {@code -shm} files the database file's permissions.
+     */
+    public static Connection open(String url, int busyTimeoutMs, FileModes modes) throws SQLException {
         if (!driverPresent()) {
             throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
         }
@@ -43,9 +53,12 @@ public final class StoreConnections {
             file = query >= 0 ? file.substring(0, query) : file;
             if (!file.isEmpty() && !file.equals(":memory:") && !file.startsWith("file:")) {
                 try {
-                    Path parent = Path.of(file).toAbsolutePath().getParent();
-                    if (parent != null) {
-                        Files.createDirectories(parent);
+                    Path db = Path.of(file).toAbsolutePath();
+                    if (db.getParent() != null) {
+                        modes.createDirectories(db.getParent());
+                    }
+                    if (!Files.exists(db)) {
+                        modes.createFile(db); // before SQLite creates it with the umask's permissions
                     }
                 } catch (java.io.IOException | RuntimeException e) {
                     throw new SQLException("cannot create the folder of " + file + ": " + e, e);

@@ -57,6 +57,6 @@ class SessionFileNamesTest {
         Files.createSymbolicLink(chats.resolve("2025-10"), outside);
         SessionFileNames monthly = new SessionFileNames(chats, "%d{yyyy-MM}/%session.log", ZoneOffset.UTC);
         Path file = monthly.resolve("abc", T);
-        assertThrows(java.io.IOException.class, () -> monthly.prepareParent(file));
+        assertThrows(java.io.IOException.class, () -> monthly.prepareParent(io.github.chatlog.file.FileModes.OWNER_ONLY, file));
     }
 }
