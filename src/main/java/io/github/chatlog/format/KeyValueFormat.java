@@ -58,12 +58,15 @@ public final class KeyValueFormat {
      * Appends free text, line-escaped, with {@code \=} where a word would otherwise read as a token. Must start at a
      * word start (the start of the field or after a space), as the message text and the error part do.
      */
-    public static void appendText(StringBuilder out, CharSequence text) {
+    public static void appendText(StringBuilder out, String text) {
+        // escaping leaves spaces, '=' and key characters alone and starts every escape with a non-key '\', so the
+        // text has a word that reads as a token exactly when its escaped form has one
+        if (text.indexOf('=') < 0 || firstTokenStart(text, 0) < 0) {
+            LineEscaper.appendEscaped(out, text); // the common case: nothing to change
+            return;
+        }
         int start = out.length();
         LineEscaper.appendEscaped(out, text);
-        if (firstTokenStart(out, start) < 0) {
-            return; // the common case: nothing to change
-        }
         String escaped = out.substring(start);
         out.setLength(start);
         int n = escaped.length();
