@@ -92,12 +92,12 @@ public final class TextTranscriptFormat implements TranscriptFormat {
                 out.append(ERROR).append(LABEL_END).append('\n');
                 ErrorInfo error = e.error();
                 if (error != null) {
-                    appendLines(out, error.describe(), null, Body.ERROR::reserves);
+                    appendLines(out, error.describe(), null, Body.ERROR::reserves, false);
                     appendField(out, CONTEXT, e.message().isEmpty() ? null : e.message(), Body.ERROR);
                 } else {
                     // the first line must not pass for an exception's name
                     appendLines(out, e.message(), line -> Body.ERROR.reserves(line) || looksLikeErrorName(line),
-                            Body.ERROR::reserves);
+                            Body.ERROR::reserves, true);
                 }
             }
             default -> {
@@ -131,23 +131,33 @@ public final class TextTranscriptFormat implements TranscriptFormat {
 
     /** Each line of {@code text} on its own line, escaped where {@code reserved} says so. */
     private static void appendLines(StringBuilder out, String text, Predicate<String> reserved) {
-        appendLines(out, text, reserved, reserved);
+        appendLines(out, text, reserved, reserved, false);
     }
 
     /**
      * Each line of {@code text} on its own line: the first escaped where {@code first} says so (written as it is when
-     * null: it follows a label, or is the exception's name), the others where {@code rest} says so.
+     * null: it follows a label, or is the exception's name), the others where {@code rest} says so. Only lines that
+     * start like a reserved line are looked at, unless {@code firstAnyShape}: the first line of an error without an
+     * exception is reserved whatever letter starts it.
      */
-    private static void appendLines(StringBuilder out, String text, Predicate<String> first, Predicate<String> rest) {
+    private static void appendLines(StringBuilder out, String text, Predicate<String> first, Predicate<String> rest,
+                                    boolean firstAnyShape) {
         int from = 0;
         Predicate<String> reserved = first;
+        boolean lookAlways = firstAnyShape;
         while (true) {
             int nl = text.indexOf('\n', from);
-            String line = text.substring(from, nl < 0 ? text.length() : nl);
-            out.append(reserved == null ? line : escape(line, reserved)).append('\n');
+            int end = nl < 0 ? text.length() : nl;
+            if (reserved == null || (!lookAlways && (from == end || !mayBeReserved(text.charAt(from))))) {
+                out.append(text, from, end); // the common case, written without a closer look
+            } else {
+                out.append(escape(text.substring(from, end), reserved));
+            }
+            out.append('\n');
             if (nl < 0) {
                 return;
             }
+            lookAlways = false;
             reserved = rest;
             from = nl + 1;
         }
@@ -157,7 +167,7 @@ public final class TextTranscriptFormat implements TranscriptFormat {
     private static void appendField(StringBuilder out, String label, String value, Body body) {
         if (value != null) {
             out.append(label);
-            appendLines(out, value, null, body::reserves);
+            appendLines(out, value, null, body::reserves, false);
         }
     }
 

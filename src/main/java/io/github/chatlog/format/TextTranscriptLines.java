@@ -105,6 +105,16 @@ final class TextTranscriptLines {
                 || line.startsWith(SESSION);
     }
 
+    /** The first characters of every reserved line, and the escape: a line starting otherwise needs no closer look. */
+    private static final String RESERVED_STARTS = "" + ESCAPE + '[' + HEADER.charAt(0) + SESSION.charAt(0)
+            + RULE.charAt(0) + SEPARATOR.charAt(0) + FOOTER.charAt(0) + METADATA_OPEN.charAt(0) + ARGUMENTS.charAt(0)
+            + RESULT.charAt(0) + RATIONALE.charAt(0) + CONTEXT.charAt(0);
+
+    /** Whether a line starting with {@code first} may be reserved in some body ({@link Body#reserves}). */
+    static boolean mayBeReserved(char first) {
+        return RESERVED_STARTS.indexOf(first) >= 0;
+    }
+
     /** {@code line}, with one more leading backslash when it is reserved once its leading backslashes are set aside. */
     static String escape(String line, Predicate<String> reserved) {
         int k = leadingEscapes(line);
