@@ -107,18 +107,27 @@ class TranscriptRoundTripTest {
     }
 
     @Test
-    void fineTuningExportHoldsExactlyTheLoggedTurns(@TempDir Path dir) throws Exception {
+    void fineTuningExportHoldsExactlyTheLoggedTurns(@TempDir Path root) throws Exception {
+        for (String format : new String[] {"text", "jsonl", "plain"}) {
+            exportHoldsExactlyTheLoggedTurns(root.resolve(format), format);
+        }
+    }
+
+    private static void exportHoldsExactlyTheLoggedTurns(Path dir, String formatName) throws Exception {
         Random r = new Random(15);
-        TextTranscriptFormat text = new TextTranscriptFormat(ZONE);
+        TranscriptFormat format = TranscriptFormat.named(formatName, ZONE);
+        boolean allTypes = !formatName.equals("plain"); // plain keeps tool calls as one line of text only
         Path chats = Files.createDirectories(dir.resolve("chats"));
         List<List<String[]>> expected = new ArrayList<>();
-        for (int s = 0; s < 300; s++) {
-            String session = "s" + s;
-            List<LogEntry> written = HostileText.entries(r, session, 2 + r.nextInt(4), START, true, true);
-            written.add(LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(START + 1_000_000).eventType("conversation:turn").source("chat").sessionId(session)
+        for (int s = 0; s < 200; s++) {
+            String session = String.format("s%03d", s);
+            List<LogEntry> written = HostileText.entries(r, session, 2 + r.nextInt(4), START, true, allTypes);
+            written.add(LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(START + 1_000_000)
+                    .eventType("conversation:turn").source("chat").sessionId(session)
                     .role("assistant").entryType("message").message(HostileText.text(r)).build());
-            Files.writeString(chats.resolve(String.format("chat_2025-01-01_00-00-00_s%03d.log", s)),
-                    textFile(r, text, session, written), StandardCharsets.UTF_8);
+            String file = format instanceof TextTranscriptFormat text ? textFile(r, text, session, written)
+                    : written.stream().map(format::entry).reduce("", String::concat);
+            Files.writeString(chats.resolve("chat_2025-01-01_00-00-00_" + session + ".log"), file, StandardCharsets.UTF_8);
             List<String[]> turns = new ArrayList<>();
             for (LogEntry e : written) {
                 if (e.entryType().equals("tool_call")) {
@@ -133,17 +142,17 @@ class TranscriptRoundTripTest {
         StringWriter out = new StringWriter();
         ConversationExport.Counts counts = ConversationExport.export("jsonl", new TranscriptDirectory(dir, ZONE),
                 t -> true, null, 0, e -> true, out);
-        assertEquals(300, counts.sessions());
+        assertEquals(200, counts.sessions(), formatName);
         String[] lines = out.toString().split("\n");
-        assertEquals(300, lines.length);
+        assertEquals(200, lines.length, formatName);
         JsonMapper json = JsonMapper.builder().build();
-        for (int s = 0; s < 300; s++) {
+        for (int s = 0; s < 200; s++) {
             JsonNode messages = json.readTree(lines[s]).get("messages");
             List<String[]> turns = expected.get(s);
-            assertEquals(turns.size(), messages.size(), lines[s]);
+            assertEquals(turns.size(), messages.size(), formatName + ": " + lines[s]);
             for (int i = 0; i < turns.size(); i++) {
-                assertEquals(turns.get(i)[0], messages.get(i).get("role").asString(), lines[s]);
-                assertEquals(turns.get(i)[1], messages.get(i).get("content").asString(), lines[s]);
+                assertEquals(turns.get(i)[0], messages.get(i).get("role").asString(), formatName + ": " + lines[s]);
+                assertEquals(turns.get(i)[1], messages.get(i).get("content").asString(), formatName + ": " + lines[s]);
             }
         }
     }
