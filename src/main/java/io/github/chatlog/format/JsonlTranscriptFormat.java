@@ -30,6 +30,19 @@ import java.util.Map;
 public final class JsonlTranscriptFormat implements TranscriptFormat {
 
     public static final String NAME = "jsonl";
+    // the field names, for writing and reading
+    private static final String TYPE = "type";
+    private static final String ROLE = "role";
+    private static final String CONTENT = "content";
+    private static final String TIMESTAMP = "timestamp";
+    private static final String SESSION_ID = "session_id";
+    private static final String TOOL = "tool";
+    private static final String ARGS = "args";
+    private static final String RESULT = "result";
+    private static final String DECISION = "decision";
+    private static final String RATIONALE = "rationale";
+    private static final String ERROR = "error";
+    private static final String CONTEXT = "context";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Arguments longer than this are kept as a string rather than parsed. */
@@ -50,46 +63,50 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
     public String entry(LogEntry e) {
         StringBuilder out = new StringBuilder(e.message().length() + 160);
         String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
-        out.append("{\"type\":");
+        out.append('{');
+        JsonText.string(out, TYPE);
+        out.append(':');
         JsonText.string(out, type);
         switch (type) {
             case ChatKeys.TYPE_TOOL_CALL -> {
-                JsonText.field(out, "tool", orEmpty(e.value(ChatKeys.TOOL)));
+                JsonText.field(out, TOOL, orEmpty(e.value(ChatKeys.TOOL)));
                 String args = e.value(ChatKeys.ARGS);
                 if (args != null) {
-                    out.append(",\"args\":");
+                    out.append(',');
+                    JsonText.string(out, ARGS);
+                    out.append(':');
                     out.append(jsonObjectOrString(args));
                 }
                 if (e.value(ChatKeys.RESULT) != null) {
-                    JsonText.field(out, "result", e.value(ChatKeys.RESULT));
+                    JsonText.field(out, RESULT, e.value(ChatKeys.RESULT));
                 }
                 if (!e.message().isEmpty()) {
-                    JsonText.field(out, "content", e.message());
+                    JsonText.field(out, CONTENT, e.message());
                 }
             }
             case ChatKeys.TYPE_DECISION -> {
-                JsonText.field(out, "decision", e.message());
+                JsonText.field(out, DECISION, e.message());
                 if (e.value(ChatKeys.RATIONALE) != null) {
-                    JsonText.field(out, "rationale", e.value(ChatKeys.RATIONALE));
+                    JsonText.field(out, RATIONALE, e.value(ChatKeys.RATIONALE));
                 }
             }
             case ChatKeys.TYPE_ERROR -> {
                 ErrorInfo error = e.error();
                 if (error != null) {
-                    JsonText.field(out, "error", error.describe());
+                    JsonText.field(out, ERROR, error.describe());
                 }
                 if (error == null || !e.message().isEmpty()) {
-                    JsonText.field(out, "context", e.message()); // without an exception, the message is all there is
+                    JsonText.field(out, CONTEXT, e.message()); // without an exception, the message is all there is
                 }
             }
             default -> {
-                JsonText.field(out, "role", e.role() == null ? LogEntry.DEFAULT_ROLE : e.role());
-                JsonText.field(out, "content", e.message());
+                JsonText.field(out, ROLE, e.role() == null ? LogEntry.DEFAULT_ROLE : e.role());
+                JsonText.field(out, CONTENT, e.message());
             }
         }
-        JsonText.field(out, "timestamp", time.format(Instant.ofEpochMilli(e.timestamp())));
+        JsonText.field(out, TIMESTAMP, time.format(Instant.ofEpochMilli(e.timestamp())));
         if (e.sessionId() != null) {
-            JsonText.field(out, "session_id", e.sessionId());
+            JsonText.field(out, SESSION_ID, e.sessionId());
         }
         for (String key : ChatKeys.METADATA) {
             String v = e.value(key);
@@ -111,7 +128,7 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
     /** Keys the format writes itself; an extra key-value of the same name would make a duplicate JSON key. */
     private static boolean isReserved(String key) {
         return switch (key) {
-            case "type", "role", "content", "timestamp", "decision", "error", "context" -> true;
+            case TYPE, ROLE, CONTENT, TIMESTAMP, DECISION, ERROR, CONTEXT -> true;
             default -> false;
         };
     }
@@ -156,39 +173,39 @@ public final class JsonlTranscriptFormat implements TranscriptFormat {
     }
 
     private LogEntry entry(JsonNode node, String fallbackId) {
-        String type = text(node, "type", ChatKeys.TYPE_MESSAGE);
+        String type = text(node, TYPE, ChatKeys.TYPE_MESSAGE);
         long ts = 0;
         try {
-            ts = OffsetDateTime.parse(text(node, "timestamp", "")).toInstant().toEpochMilli();
+            ts = OffsetDateTime.parse(text(node, TIMESTAMP, "")).toInstant().toEpochMilli();
         } catch (RuntimeException ignored) {
             // no usable time: epoch
         }
         LogEntry.Builder b = LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(ts).eventType(EventTypes.CONVERSATION_TURN)
-                .source("chat").sessionId(text(node, "session_id", fallbackId)).entryType(type);
+                .source("chat").sessionId(text(node, SESSION_ID, fallbackId)).entryType(type);
         switch (type) {
             case ChatKeys.TYPE_TOOL_CALL -> {
-                b.role("tool").message(text(node, "content", ""));
-                b.keyValue(ChatKeys.TOOL, text(node, "tool", ""));
-                JsonNode args = node.get("args");
+                b.role("tool").message(text(node, CONTENT, ""));
+                b.keyValue(ChatKeys.TOOL, text(node, TOOL, ""));
+                JsonNode args = node.get(ARGS);
                 if (args != null) {
                     b.keyValue(ChatKeys.ARGS, args.isString() ? args.asString() : args.toString());
                 }
             }
-            case ChatKeys.TYPE_DECISION -> b.role("assistant").message(text(node, "decision", ""));
+            case ChatKeys.TYPE_DECISION -> b.role("assistant").message(text(node, DECISION, ""));
             case ChatKeys.TYPE_ERROR -> {
-                b.role(LogEntry.DEFAULT_ROLE).message(text(node, "context", ""));
-                String described = text(node, "error", null);
+                b.role(LogEntry.DEFAULT_ROLE).message(text(node, CONTEXT, ""));
+                String described = text(node, ERROR, null);
                 if (described != null) {
                     int colon = described.indexOf(": ");
                     b.error(new ErrorInfo(colon > 0 ? described.substring(0, colon) : described,
                             colon > 0 ? described.substring(colon + 2) : null));
                 }
             }
-            default -> b.role(text(node, "role", LogEntry.DEFAULT_ROLE)).message(text(node, "content", ""));
+            default -> b.role(text(node, ROLE, LogEntry.DEFAULT_ROLE)).message(text(node, CONTENT, ""));
         }
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             switch (field.getKey()) {
-                case "type", "role", "content", "timestamp", "session_id", "tool", "args", "decision", "error", "context" -> {
+                case TYPE, ROLE, CONTENT, TIMESTAMP, SESSION_ID, TOOL, ARGS, DECISION, ERROR, CONTEXT -> {
                 }
                 default -> b.keyValue(field.getKey(), field.getValue().isString() ? field.getValue().asString()
                         : field.getValue().toString());
