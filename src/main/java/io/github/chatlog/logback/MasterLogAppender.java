@@ -194,7 +194,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
 
-        write(ownLine(EventTypes.APP_START, "version=" + ChatlogVersion.VERSION + " pid=" + pid()));
+        write(ownLine(EventTypes.APP_START, "version", ChatlogVersion.VERSION, "pid", String.valueOf(pid())));
         super.start();
     }
 
@@ -205,7 +205,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         }
         super.stop();
         ticker.shutdownNow();
-        write(ownLine(EventTypes.APP_SHUTDOWN, "uptime_ms=" + (clock.millis() - startedMillis)));
+        write(ownLine(EventTypes.APP_SHUTDOWN, "uptime_ms", Long.toString(clock.millis() - startedMillis)));
         sink.close();
         compressor.close();
     }
@@ -247,8 +247,13 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 
     private static final ThreadLocal<LineBuffers> BUFFERS = ThreadLocal.withInitial(LineBuffers::new);
 
-    private LogEntry ownLine(String type, String message) {
-        return LogEntry.builder().timestamp(clock.millis()).eventType(type).source(SOURCE).message(message).build();
+    /** A line of the appender's own, its figures as key-values (text that looks like them would be escaped). */
+    private LogEntry ownLine(String type, String... keysAndValues) {
+        LogEntry.Builder b = LogEntry.builder().timestamp(clock.millis()).eventType(type).source(SOURCE);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            b.keyValue(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return b.build();
     }
 
     private byte[] rotatedLine(long oldSize, String archivePath, long rolloverMillis) {
