@@ -8,6 +8,7 @@ import io.github.chatlog.event.LogEntry;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -30,7 +31,7 @@ final class TextTranscriptReader {
     static ParsedTranscript read(String text, String fallbackId, ZoneId zone) {
         int end = text.lastIndexOf('\n');
         // a last line without its line break is still being written
-        List<String> lines = end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
+        List<String> lines = end < 0 ? List.of() : Arrays.asList(text.substring(0, end).split("\n", -1));
         List<LogEntry> entries = new ArrayList<>();
         String id = null;
         long footerEnd = -1;
@@ -65,7 +66,7 @@ final class TextTranscriptReader {
             while (i < n && !endsEntry(lines.get(i))) {
                 i++;
             }
-            List<String> body = new ArrayList<>(lines.subList(start, i));
+            List<String> body = lines.subList(start, i);
             if (body.isEmpty() || !body.get(body.size() - 1).isEmpty()) {
                 continue; // unfinished (or damaged): every entry ends with a blank line
             }
@@ -174,7 +175,10 @@ final class TextTranscriptReader {
 
     /** Reads {@code provider=local, model=m, time=0.85s, tokens=28, speed=…, ttft=0.12s} back into key-values. */
     private static void metadata(LogEntry.Builder b, String text) {
-        for (String part : text.split(METADATA_PART_SEPARATOR)) {
+        for (int from = 0, to; from < text.length(); from = to + METADATA_PART_SEPARATOR.length()) {
+            to = text.indexOf(METADATA_PART_SEPARATOR, from);
+            to = to < 0 ? text.length() : to;
+            String part = text.substring(from, to);
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 continue;
