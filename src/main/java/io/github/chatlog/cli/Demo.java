@@ -81,6 +81,10 @@ final class Demo {
             chat.user("Should I take an umbrella?");
             chat.assistant("I'm not sure: the forecast only covers the morning.", ChatMetadata.of().provider("local")
                     .model("llama3.2").latencyMs(610).tokens(14).confidence(0.38));
+            // users paste secrets into chats: masked before any file sees them (CHATLOG_REDACT, README: Privacy)
+            chat.user("My key sk-proj-DEMOdemoDEMOdemo0123456789EXAMPLE stopped working, can you check it?");
+            chat.assistant("I can't check keys here, and please don't share them: rotate that one.", ChatMetadata.of()
+                    .provider("local").model("llama3.2").latencyMs(540).tokens(16));
             Events.event(EventTypes.STATE_WRITE).source("memory").with("key", "last_city").with("value", "Lisbon").log();
         }
     }
