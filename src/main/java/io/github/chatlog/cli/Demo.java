@@ -8,6 +8,7 @@ import io.github.chatlog.api.Events;
 import io.github.chatlog.api.MdcPropagation;
 import io.github.chatlog.api.StreamingReply;
 import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.logback.ChatTranscriptAppender;
 import io.github.chatlog.logback.MasterLogAppender;
 import org.slf4j.Logger;
@@ -142,7 +143,7 @@ final class Demo {
         out.println();
         out.println("Last " + (lines.size() - from) + " of " + lines.size() + " lines of " + master.getFileName() + ":");
         for (String line : lines.subList(from, lines.size())) {
-            out.println("  " + line);
+            out.println("  " + TerminalText.line(line));
         }
         List<Path> transcripts;
         try (Stream<Path> s = Files.exists(chats) ? Files.list(chats) : Stream.empty()) {
@@ -161,7 +162,7 @@ final class Demo {
         out.println();
         out.println("Transcript of session " + shownSession + " (" + shown + "):");
         out.println();
-        out.print(Files.readString(shown, StandardCharsets.UTF_8));
+        out.print(TerminalText.text(Files.readString(shown, StandardCharsets.UTF_8)));
         // what the reading commands make of it
         picocli.CommandLine cli = new picocli.CommandLine(new ChatlogCli());
         cli.setOut(out);
