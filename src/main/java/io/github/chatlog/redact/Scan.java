@@ -31,10 +31,6 @@ final class Scan {
     private Scan() {
     }
 
-    Scan(CharSequence s) {
-        start(s);
-    }
-
     /** This thread's scan, set up for {@code text}; {@link #done()} lets the text go. */
     static Scan forThread(CharSequence text) {
         return SCANS.get().start(text);
