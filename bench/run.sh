@@ -33,6 +33,8 @@ run "${common[@]}" -t 2 -p size=$sizes -rf json -rff "$out/master-t2.json" Maste
 run "${common[@]}" -t 1 -bm sample -tu us -p size=100 -p immediateFlush=false -p impl=chatlog -rf json \
     -rff "$out/master-sample.json" MasterLogBenchmark
 run "${common[@]}" -t 1 -p size=$sizes -rf json -rff "$out/disk.json" RawDiskBenchmark
+# what redaction costs: the master path with the default rules vs none (100 B and 2 KB), and MB/s over a 1 MB message
+run "${common[@]}" -t 1 -rf json -rff "$out/redaction.json" RedactionBenchmark
 if [ "$mode" = full ]; then
   # 32 KB lines fill a disk fast: shorter iterations
   run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 1 -p size=32768 -rf json -rff "$out/master-32k-t1.json" MasterLogBenchmark

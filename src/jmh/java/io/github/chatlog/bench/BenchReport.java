@@ -175,6 +175,23 @@ public final class BenchReport {
             add(out, "export-jsonl-vs-100MBps-" + mb + "MB", mbPerS / 100.0, 1.0, String.format(Locale.ROOT,
                     "%.0f MB/s (heap 256 MB)", mbPerS));
         }
+        for (String size : new String[]{"100", "2048"}) {
+            for (String flush : new String[]{"true", "false"}) {
+                double secrets = score(rs, "RedactionBenchmark.log", "thrpt", 1, "redact", "secrets", "size", size,
+                        "immediateFlush", flush);
+                double plain = score(rs, "RedactionBenchmark.log", "thrpt", 1, "redact", "none", "size", size,
+                        "immediateFlush", flush);
+                // the default flush (immediateFlush=true) carries the name; the buffered figure is shown beside it
+                add(out, "redaction-secrets-vs-none-" + size + "B" + (flush.equals("true") ? "" : "-buffered"),
+                        secrets / plain, 0.9, String.format(Locale.ROOT, "%.0f vs %.0f events/s", secrets, plain));
+            }
+        }
+        for (String rules : new String[]{"secrets", "secrets,pii"}) {
+            double perSecond = score(rs, "RedactionBenchmark.Megabyte.redact", "thrpt", 1, "rules", rules);
+            double mbPerS = perSecond * RedactionBenchmark.Megabyte.BYTES / (1024.0 * 1024.0);
+            add(out, "redaction-throughput-1MB" + (rules.equals("secrets") ? "" : "-pii"), mbPerS / 100.0, 1.0,
+                    String.format(Locale.ROOT, "%.0f MB/s, rules %s", mbPerS, rules));
+        }
         double none = score(rs, "SyncCostBenchmark", "thrpt", 1, "sync", "none");
         for (String mode : new String[]{"interval", "every"}) {
             // a cost, not a contest: reported, with no target to meet

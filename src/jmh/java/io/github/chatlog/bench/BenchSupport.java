@@ -124,4 +124,23 @@ final class BenchSupport {
         }
         return sb.substring(0, bytes).trim();
     }
+
+    /**
+     * Assistant-reply text of about {@code bytes} characters: prose with the numbers, times, capitals, colons, equals
+     * signs and dashes that replies have, and nothing a redaction rule masks; ASCII, so no format escapes it.
+     */
+    static String chatText(int bytes) {
+        String[] sentences = {
+                "Sure! Here's a quick summary of your order: 2 items, total $48.90, arriving Thursday. ",
+                "To reset your password, open Settings, choose Security and follow the steps; it takes about 5 minutes. ",
+                "The function returns a list of users sorted by last login, and you can pass limit=50 to page through them. ",
+                "I couldn't find a flight before 9:30 on Monday, but there is one at 11:05 with a short layover in Madrid. ",
+                "According to the docs, version 2.4 added streaming support, so upgrading should fix the time-out you see. ",
+                "In short: drink water, rest well, and call your doctor if the fever stays above 38 C for two days. "};
+        StringBuilder sb = new StringBuilder(bytes + 120);
+        for (int i = 0; sb.length() < bytes; i++) {
+            sb.append(sentences[i % sentences.length]);
+        }
+        return sb.substring(0, bytes).trim();
+    }
 }

@@ -5,7 +5,7 @@ import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.file.LogPruner;
 import io.github.chatlog.format.ConversationExport;
 import io.github.chatlog.format.JsonText;
-import io.github.chatlog.format.LineEscaper;
+import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.logback.EventStoreAppender;
 import io.github.chatlog.read.ChatStats;
 import io.github.chatlog.read.Reflection;
@@ -18,8 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -77,10 +75,10 @@ final class AnalysisCommands {
                     JsonText.field(sb, "text", h.text());
                     JsonText.field(sb, "session_id", h.sessionId());
                     JsonText.field(sb, "file", where);
-                    out.println(sb.append('}'));
+                    out.println(TerminalText.json(sb.append('}').toString()));
                 } else {
-                    out.println("[" + CliSupport.time(h.timestamp()) + "] " + h.role() + ": " + LineEscaper.escape(h.text())
-                            + " (" + where + ")");
+                    out.println(TerminalText.line("[" + CliSupport.time(h.timestamp()) + "] " + h.role() + ": " + h.text()
+                            + " (" + where + ")"));
                 }
             }
             out.flush();
@@ -129,7 +127,7 @@ final class AnalysisCommands {
                     }
                     sb.append('}');
                 }
-                out.println(sb.append('}'));
+                out.println(TerminalText.json(sb.append('}').toString()));
             } else {
                 print(out, "all", stats.total());
                 for (Map.Entry<String, ChatStats.Figures> g : stats.groups().entrySet()) {
@@ -142,7 +140,7 @@ final class AnalysisCommands {
         }
 
         private static void print(PrintWriter out, String title, ChatStats.Figures f) {
-            out.printf(Locale.ROOT, "%s%n", title);
+            out.printf(Locale.ROOT, "%s%n", TerminalText.line(title));
             out.printf(Locale.ROOT, "  sessions %d, messages %d, tool calls %d, decisions %d, errors %d (error rate %.1f%%)%n",
                     f.sessions, f.messages, f.toolCalls, f.decisions, f.errors, 100 * f.errorRate());
             out.printf(Locale.ROOT, "  latency p50 %s, p95 %s, p99 %s%n", ms(f.latencyPercentile(50)),
@@ -151,7 +149,7 @@ final class AnalysisCommands {
                     f.tokensPerSecond() < 0 ? "-" : String.format(Locale.ROOT, "%.2f tok/s", f.tokensPerSecond()));
             out.printf(Locale.ROOT, "  fallbacks %d, low-confidence answers %d%n", f.fallbacks, f.lowConfidence);
             if (!f.topTools(5).isEmpty()) {
-                out.printf(Locale.ROOT, "  top tools %s%n", f.topTools(5));
+                out.printf(Locale.ROOT, "  top tools %s%n", TerminalText.line(f.topTools(5).toString()));
             }
         }
 
@@ -220,18 +218,18 @@ final class AnalysisCommands {
             out.println();
             out.println("Low-confidence answers (confidence < 0.5): " + r.lowConfidence.size());
             for (LogEntry e : r.lowConfidence) {
-                out.println("  [" + CliSupport.time(e.timestamp()) + "] " + e.sessionId() + " (confidence "
-                        + e.value(ChatKeys.CONFIDENCE) + "): " + LineEscaper.escape(e.message()));
+                out.println(TerminalText.line("  [" + CliSupport.time(e.timestamp()) + "] " + e.sessionId() + " (confidence "
+                        + e.value(ChatKeys.CONFIDENCE) + "): " + e.message()));
             }
             out.println("Errors: " + r.errors.size());
             for (LogEntry e : r.errors) {
-                out.println("  [" + CliSupport.time(e.timestamp()) + "] " + e.sessionId() + ": "
-                        + LineEscaper.escape(e.error() == null ? e.message() : e.error().describe()));
+                out.println(TerminalText.line("  [" + CliSupport.time(e.timestamp()) + "] " + e.sessionId() + ": "
+                        + (e.error() == null ? e.message() : e.error().describe())));
             }
-            out.println("Recurring topics: " + (r.topics.isEmpty() ? "none" : r.topics));
+            out.println(TerminalText.line("Recurring topics: " + (r.topics.isEmpty() ? "none" : r.topics)));
             if (!r.insights.isEmpty()) {
                 out.println("Insights:");
-                r.insights.forEach(i -> out.println("  - " + i));
+                r.insights.forEach(i -> out.println(TerminalText.line("  - " + i)));
             }
             out.flush();
             return 0;
@@ -263,8 +261,9 @@ final class AnalysisCommands {
                 throw new IllegalArgumentException("--format takes jsonl, csv or md, not '" + format + "'");
             }
             long from = sinceMillis(since);
+            // without --out, the command's own output (standard output unless the caller set another)
             Writer writer = outFile != null ? Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)
-                    : new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                    : spec.commandLine().getOut();
             ConversationExport.Counts c;
             try {
                 c = ConversationExport.export(format, new TranscriptDirectory(dir.get(), dir.zone),
@@ -304,7 +303,7 @@ final class AnalysisCommands {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             LogPruner.Result r = new LogPruner(dir.get(), age(olderThan), compressAfter == null ? 0 : age(compressAfter),
-                    age(openWindow)).run(System.currentTimeMillis(), dryRun, out::println);
+                    age(openWindow)).run(System.currentTimeMillis(), dryRun, note -> out.println(TerminalText.line(note)));
             out.printf("%s %d file(s), %s %d, %d bytes %s%n", dryRun ? "would delete" : "deleted", r.deleted().size(),
                     dryRun ? "would compress" : "compressed", r.compressed().size(), r.bytesFreed(),
                     dryRun ? "(not counting compression)" : "freed");

@@ -1,6 +1,7 @@
 package io.github.chatlog.cli;
 
 import io.github.chatlog.ChatlogVersion;
+import io.github.chatlog.format.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +39,12 @@ public final class ChatlogCli implements Callable<Integer> {
             String message = ex instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine() == cl
                     && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")
                     ? "unknown command '" + u.getUnmatched().get(0) + "'" : ex.getMessage();
-            err.println("chatlog: " + message + " (try: chatlog help)");
+            err.println("chatlog: " + TerminalText.line(String.valueOf(message)) + " (try: chatlog help)");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-            err.println("chatlog: " + commandLine.getCommandName() + ": " + ex.getMessage());
+            // a message may quote logged data (a session id, a line of a file): shown escaped, on one line
+            err.println("chatlog: " + commandLine.getCommandName() + ": " + TerminalText.line(String.valueOf(ex.getMessage())));
             return 1;
         });
         return cl.execute(args);

@@ -8,6 +8,7 @@ import io.github.chatlog.api.Events;
 import io.github.chatlog.api.MdcPropagation;
 import io.github.chatlog.api.StreamingReply;
 import io.github.chatlog.event.EventTypes;
+import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.logback.ChatTranscriptAppender;
 import io.github.chatlog.logback.MasterLogAppender;
 import org.slf4j.Logger;
@@ -81,6 +82,10 @@ final class Demo {
             chat.user("Should I take an umbrella?");
             chat.assistant("I'm not sure: the forecast only covers the morning.", ChatMetadata.of().provider("local")
                     .model("llama3.2").latencyMs(610).tokens(14).confidence(0.38));
+            // users paste secrets into chats: masked before any file sees them (CHATLOG_REDACT, README: Privacy)
+            chat.user("My key sk-proj-DEMOdemoDEMOdemo0123456789EXAMPLE stopped working, can you check it?");
+            chat.assistant("I can't check keys here, and please don't share them: rotate that one.", ChatMetadata.of()
+                    .provider("local").model("llama3.2").latencyMs(540).tokens(16));
             Events.event(EventTypes.STATE_WRITE).source("memory").with("key", "last_city").with("value", "Lisbon").log();
         }
     }
@@ -138,7 +143,7 @@ final class Demo {
         out.println();
         out.println("Last " + (lines.size() - from) + " of " + lines.size() + " lines of " + master.getFileName() + ":");
         for (String line : lines.subList(from, lines.size())) {
-            out.println("  " + line);
+            out.println("  " + TerminalText.line(line));
         }
         List<Path> transcripts;
         try (Stream<Path> s = Files.exists(chats) ? Files.list(chats) : Stream.empty()) {
@@ -157,7 +162,7 @@ final class Demo {
         out.println();
         out.println("Transcript of session " + shownSession + " (" + shown + "):");
         out.println();
-        out.print(Files.readString(shown, StandardCharsets.UTF_8));
+        out.print(TerminalText.text(Files.readString(shown, StandardCharsets.UTF_8)));
         // what the reading commands make of it
         picocli.CommandLine cli = new picocli.CommandLine(new ChatlogCli());
         cli.setOut(out);

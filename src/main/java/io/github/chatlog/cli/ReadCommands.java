@@ -2,6 +2,7 @@ package io.github.chatlog.cli;
 
 import io.github.chatlog.format.JsonText;
 import io.github.chatlog.format.MasterLine;
+import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.EventQuery;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
@@ -83,7 +84,7 @@ final class ReadCommands {
 
         private void print(PrintWriter out, MasterLine l) {
             if (!json) {
-                out.println(l.raw());
+                out.println(TerminalText.line(l.raw()));
                 return;
             }
             StringBuilder sb = new StringBuilder("{\"timestamp\":");
@@ -91,7 +92,7 @@ final class ReadCommands {
             JsonText.field(sb, "event_type", l.eventType());
             JsonText.field(sb, "source", l.source());
             JsonText.field(sb, "message", l.message());
-            out.println(sb.append('}'));
+            out.println(TerminalText.json(sb.append('}').toString()));
         }
     }
 
@@ -110,7 +111,7 @@ final class ReadCommands {
             String text = MasterLogReader.of(dir.get().resolve("master.log")).logText(from);
             PrintWriter out = spec.commandLine().getOut();
             if (!text.isEmpty()) {
-                out.println(text);
+                out.println(TerminalText.text(text));
             }
             out.flush();
             return 0;
@@ -143,20 +144,39 @@ final class ReadCommands {
                     sb.append(",\"turns\":").append(r.turns()).append(",\"tokens\":").append(r.tokens())
                             .append(",\"errors\":").append(r.errors());
                     JsonText.field(sb, "file", r.file().toString());
-                    out.println(sb.append('}'));
+                    out.println(TerminalText.json(sb.append('}').toString()));
                 }
             } else {
-                String format = "%-28s  %-19s  %-19s  %5s  %7s  %6s  %s%n";
-                out.printf(format, "SESSION", "STARTED", "ENDED", "TURNS", "TOKENS", "ERRORS", "FILE");
-                for (SessionSummaryRow r : rows) {
-                    out.printf(format, r.sessionId(), CliSupport.time(r.started()), CliSupport.time(r.ended()), r.turns(),
-                            r.tokens(), r.errors(), dir.get().relativize(r.file()));
-                }
-                out.printf("%d session(s)%n", rows.size());
+                table(out, dir.get(), rows);
             }
             out.flush();
             return 0;
         }
+    }
+
+    /** The widest the SESSION column of the sessions table gets, in terminal columns: {@value}. */
+    static final int MAX_ID_COLUMNS = 48;
+
+    /**
+     * The sessions table. Ids are shown on one line with control characters escaped, in a column as wide as the widest
+     * (by terminal columns: an emoji or CJK character takes two), at most {@link #MAX_ID_COLUMNS}; longer ids are cut
+     * with {@code …} (the full id is in {@code --json}).
+     */
+    private static void table(PrintWriter out, Path dir, List<SessionSummaryRow> rows) {
+        List<String> ids = rows.stream().map(r -> TerminalText.line(r.sessionId())).toList();
+        int idColumns = "SESSION".length();
+        for (String id : ids) {
+            idColumns = Math.max(idColumns, Math.min(MAX_ID_COLUMNS, TerminalText.width(id)));
+        }
+        String format = "%s  %-19s  %-19s  %5s  %7s  %6s  %s%n";
+        out.printf(format, TerminalText.fit("SESSION", idColumns), "STARTED", "ENDED", "TURNS", "TOKENS", "ERRORS", "FILE");
+        for (int i = 0; i < rows.size(); i++) {
+            SessionSummaryRow r = rows.get(i);
+            out.printf(format, TerminalText.fit(ids.get(i), idColumns), CliSupport.time(r.started()),
+                    CliSupport.time(r.ended()), r.turns(), r.tokens(), r.errors(),
+                    TerminalText.line(dir.relativize(r.file()).toString()));
+        }
+        out.printf("%d session(s)%n", rows.size());
     }
 
     @Command(name = "show", description = "Print one conversation's transcript.")
@@ -178,7 +198,7 @@ final class ReadCommands {
             for (Path part : t.parts()) {
                 try (InputStream in = part.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(part))
                         : Files.newInputStream(part)) {
-                    out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    out.print(TerminalText.text(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
             }
             out.flush();

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,10 @@ import java.util.zip.GZIPOutputStream;
  * not modified for {@code olderThan} are deleted; transcripts not modified for {@code compressAfter} are gzipped (to
  * {@code name.log.gz}, through a {@code .tmp} file). A file modified within {@code openWindow} may belong to a session
  * still open and is never touched; the live {@code master.log} never is.
+ *
+ * <p>Symbolic links are never followed: a link in {@code chats/} or {@code archive/} (or either folder being one) is
+ * skipped with a note, attributes are read without following links, and files are opened with
+ * {@link LinkOption#NOFOLLOW_LINKS}, so a run never reads, copies or deletes anything outside the log directory.
  */
 public final class LogPruner {
 
@@ -42,15 +49,26 @@ public final class LogPruner {
         List<Path> deleted = new ArrayList<>();
         List<Path> compressed = new ArrayList<>();
         long freed = 0;
-        for (Path f : candidates()) {
-            long modified = Files.getLastModifiedTime(f).toMillis();
+        Path realDirectory = logDirectory.toRealPath();
+        for (Path f : candidates(report)) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue; // removed meanwhile
+            }
+            if (!attributes.isRegularFile() || !f.getParent().toRealPath().startsWith(realDirectory)) {
+                report.accept("skipped " + logDirectory.relativize(f) + ": not a regular file inside " + logDirectory);
+                continue; // replaced by a link, or its folder by one, since the walk
+            }
+            long modified = attributes.lastModifiedTime().toMillis();
             long age = nowMillis - modified;
             if (age < openWindowMillis) {
                 continue; // may be an open session's file
             }
             String name = f.getFileName().toString();
             if (age >= olderThanMillis) {
-                long size = Files.size(f);
+                long size = attributes.size();
                 report.accept((dryRun ? "would delete " : "deleted ") + logDirectory.relativize(f));
                 if (!dryRun) {
                     Files.deleteIfExists(f);
@@ -62,9 +80,8 @@ public final class LogPruner {
                 Path gz = f.resolveSibling(name + ".gz");
                 report.accept((dryRun ? "would compress " : "compressed ") + logDirectory.relativize(f));
                 if (!dryRun) {
-                    long before = Files.size(f);
                     gzip(f, gz, modified);
-                    freed += before - Files.size(gz);
+                    freed += attributes.size() - Files.size(gz);
                 }
                 compressed.add(f);
             }
@@ -72,17 +89,30 @@ public final class LogPruner {
         return new Result(deleted, compressed, freed);
     }
 
-    private List<Path> candidates() throws IOException {
+    /** The log files under {@code chats/} and {@code archive/}; links met on the way are reported and left out. */
+    private List<Path> candidates(Consumer<String> report) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path dir : new Path[]{logDirectory.resolve("chats"), logDirectory.resolve("archive")}) {
-            if (!Files.isDirectory(dir)) {
+            if (Files.isSymbolicLink(dir)) {
+                report.accept("skipped " + logDirectory.relativize(dir) + ": a symbolic link, not followed");
                 continue;
             }
-            try (Stream<Path> s = Files.walk(dir, 4)) {
-                s.filter(Files::isRegularFile).filter(p -> {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            List<Path> found = new ArrayList<>();
+            try (Stream<Path> s = Files.walk(dir, 4)) { // walk does not follow links to folders
+                s.filter(p -> {
                     String n = p.getFileName().toString();
-                    return n.endsWith(".log") || n.endsWith(".log.gz") || n.endsWith(".jsonl");
-                }).sorted().forEach(out::add);
+                    return n.endsWith(".log") || n.endsWith(".log.gz") || n.endsWith(".jsonl") || Files.isSymbolicLink(p);
+                }).sorted().forEach(found::add);
+            }
+            for (Path p : found) {
+                if (Files.isSymbolicLink(p)) {
+                    report.accept("skipped " + logDirectory.relativize(p) + ": a symbolic link, not followed");
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(p);
+                }
             }
         }
         return out;
@@ -90,9 +120,13 @@ public final class LogPruner {
 
     private static void gzip(Path source, Path target, long modified) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (InputStream in = Files.newInputStream(source); OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
+        Files.deleteIfExists(tmp); // a leftover of a crashed run, or something planted: removed, never written through
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
+             OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
             in.transferTo(out);
         }
+        FileModes.copy(source, tmp); // the compressed file is as private as the one it replaces
         Files.setLastModifiedTime(tmp, FileTime.fromMillis(modified)); // keeps its age for the next retention run
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Files.delete(source);

@@ -92,7 +92,10 @@ public final class SessionFileNames {
         return safe.append('-').append(sha256Hex(sessionId), 0, 8).toString();
     }
 
-    /** A longer form, for the rare id whose safe form another id already took. */
+    /**
+     * A longer form, for the rare id whose safe form another id already took ({@code attempt} 1, 2, …), and (attempt
+     * 0) for a real session id equal to the default session's name, whose short form that session keeps.
+     */
     public static String longSafeId(String sessionId, int attempt) {
         String base = safeId(sessionId);
         String hash = sha256Hex(sessionId + "\u0000" + attempt);

@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       last passed is spared once, so choosing costs O(1) however many files are open.</li>
  *   <li>{@link #end} and {@link #reapIdle} write the footer and close; a session that writes after an idle close
  *       appends to the file it had.</li>
+ *   <li>Entries without a session id (null, empty or blank) go to the default session, {@code defaultSession}, in
+ *       the file named after it. A real session whose id is that same name is another conversation and never
+ *       shares that file: its file carries the longer, hashed form of the name ({@code default-<16 hex>}).</li>
  * </ul>
  */
 public final class TranscriptRouter implements AutoCloseable {
@@ -99,8 +102,10 @@ public final class TranscriptRouter implements AutoCloseable {
 
     /** Writes one chat entry into its session's transcript. Never throws. */
     public void write(LogEntry entry) {
-        String id = entry.sessionId() == null || entry.sessionId().isEmpty() ? defaultSession : entry.sessionId();
-        byte[] bytes = format.entry(entry).getBytes(StandardCharsets.UTF_8);
+        String id = key(entry.sessionId());
+        // a blank id is no session: the entry is written as one logged without an id
+        byte[] bytes = format.entry(id.isEmpty() && entry.sessionId() != null ? entry.toBuilder().sessionId(null).build()
+                : entry).getBytes(StandardCharsets.UTF_8);
         while (true) {
             SessionTranscript t = sessions.computeIfAbsent(id, k -> create(k, entry.timestamp()));
             t.lock.lock();
@@ -129,7 +134,7 @@ public final class TranscriptRouter implements AutoCloseable {
 
     /** Ends a session: footer, close, forget. A session with no entries is left alone. */
     public void end(String sessionId, long atMillis) {
-        String id = sessionId == null || sessionId.isEmpty() ? defaultSession : sessionId;
+        String id = key(sessionId);
         SessionTranscript t = sessions.get(id);
         if (t == null) {
             return;
@@ -233,10 +238,21 @@ public final class TranscriptRouter implements AutoCloseable {
         return openPeak.get();
     }
 
+    /** The key of a session in this router: its id, or {@code ""} (which no real id is) for entries without one. */
+    private static String key(String sessionId) {
+        return sessionId == null || sessionId.isBlank() ? "" : sessionId;
+    }
+
+    /** The session id written in a transcript: the default session's name for entries without one. */
+    private String shownId(String key) {
+        return key.isEmpty() ? defaultSession : key;
+    }
+
     private SessionTranscript create(String id, long startMillis) {
         Path path = remembered.get(id);
         if (path == null) {
-            path = names.resolve(SessionFileNames.safeId(id), startMillis);
+            path = names.resolve(id.isEmpty() ? SessionFileNames.safeId(defaultSession) : id.equals(defaultSession)
+                    ? SessionFileNames.longSafeId(id, 0) : SessionFileNames.safeId(id), startMillis);
             for (int attempt = 1; !claim(path, id); attempt++) {
                 // another id has this name (a kept id equal to a hashed one, or one differing only by case), or
                 // something that is not a regular file was planted there
@@ -294,7 +310,7 @@ public final class TranscriptRouter implements AutoCloseable {
         } catch (IOException e) {
             fresh = false;
         }
-        byte[] header = format.header(t.sessionId, t.startMillis).getBytes(StandardCharsets.UTF_8);
+        byte[] header = format.header(shownId(t.sessionId), t.startMillis).getBytes(StandardCharsets.UTF_8);
         RollingFileSink sink = new RollingFileSink(t.path, settings, new IndexedArchiveNaming(t.path, compression),
                 null, compressor, (size, archive, when) -> header, status, clock);
         try {

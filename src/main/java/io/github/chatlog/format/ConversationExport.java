@@ -19,11 +19,16 @@ import java.util.function.Predicate;
  *       {@code {"messages":[{"role":"system|user|assistant|tool","content":"..."}]}}; a tool call becomes an assistant
  *       message with {@code tool_calls} followed by the matching {@code tool} message ({@code tool_call_id}); notes,
  *       errors and decisions are left out; sessions without an assistant reply are skipped and counted;</li>
- *   <li>{@code csv}: RFC 4180, one row per entry; cells starting with {@code = + - @}, TAB or CR get a leading
- *       {@code '} so spreadsheets do not run them as formulas;</li>
+ *   <li>{@code csv}: RFC 4180, one row per entry; a cell that starts with TAB or CR, or whose first character other
+ *       than white space (spaces, TAB, CR, LF) is {@code = + - @} or one of their full-width or small forms, gets a
+ *       leading {@code '} so spreadsheets do not run it as a formula (the OWASP rule);</li>
  *   <li>{@code md}: one section per session, each entry's content in a code fence longer than any backtick run in
- *       it, so no content can break the document.</li>
+ *       it, so no content can break the document; labels, session ids and tool names (untrusted too) have HTML and
+ *       Markdown characters escaped, so the export never holds raw HTML from a log.</li>
  * </ul>
+ * Every export is safe to print on a terminal: {@code jsonl} writes control, bidirectional and invisible characters
+ * as JSON escapes (the exact text, losslessly); {@code csv} and {@code md}, made for people and spreadsheets, show
+ * them as {@link TerminalText#text} does (LF and TAB kept). {@code jsonl} is the exact form.
  */
 public final class ConversationExport {
 
@@ -130,8 +135,8 @@ public final class ConversationExport {
                 messages.add(message(e.role(), e.message()));
             }
         }
-        sb.append(String.join(",", messages)).append("]}\n");
-        return sb.toString();
+        sb.append(String.join(",", messages)).append("]}");
+        return TerminalText.json(sb.toString()) + "\n";
     }
 
     private static String message(String role, String content) {
@@ -159,16 +164,43 @@ public final class ConversationExport {
         return row.append("\r\n").toString();
     }
 
-    /** One RFC 4180 cell, neutralised against formula injection. */
+    /**
+     * One RFC 4180 cell, safe to print ({@link TerminalText#text}) and neutralised against formula injection: see
+     * {@link #formulaLike}.
+     */
     public static String csvCell(String value) {
-        String v = value;
-        if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
+        String v = TerminalText.text(value);
+        if (formulaLike(v)) {
             v = "'" + v;
         }
         if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
             return "\"" + v.replace("\"", "\"\"") + "\"";
         }
         return v;
+    }
+
+    /** The characters spreadsheets start a formula with, and their full-width and small forms. */
+    private static final String FORMULA_STARTS = "=+-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\u2212";
+
+    /**
+     * Whether a spreadsheet could take {@code cell} for a formula: it starts with TAB or CR, or its first character
+     * after white space (which spreadsheets and importers trim) is one of {@link #FORMULA_STARTS}.
+     */
+    static boolean formulaLike(String cell) {
+        if (cell.isEmpty()) {
+            return false;
+        }
+        if (cell.charAt(0) == '\t' || cell.charAt(0) == '\r') {
+            return true;
+        }
+        for (int i = 0; i < cell.length(); ) {
+            int cp = cell.codePointAt(i);
+            if (!Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
+                return FORMULA_STARTS.indexOf(cp) >= 0;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     static String markdown(String sessionId, List<LogEntry> entries) {
@@ -179,7 +211,7 @@ public final class ConversationExport {
                 case ChatKeys.TYPE_TOOL_CALL -> "Tool call " + inline(nonNull(e.value(ChatKeys.TOOL)));
                 case ChatKeys.TYPE_DECISION -> "Decision";
                 case ChatKeys.TYPE_ERROR -> "Error";
-                default -> TextTranscriptFormat.label(e.role());
+                default -> inline(TextTranscriptFormat.label(e.role())); // a role is an untrusted key-value
             };
             md.append("**").append(label).append("** · ").append(Instant.ofEpochMilli(e.timestamp())).append("\n\n");
             String body = switch (type) {
@@ -190,7 +222,7 @@ public final class ConversationExport {
                         + (e.message().isEmpty() ? "" : "\nContext: " + e.message());
                 default -> e.message();
             };
-            md.append(fenced(body)).append('\n');
+            md.append(fenced(TerminalText.text(body))).append('\n');
         }
         return md.toString();
     }
@@ -207,8 +239,9 @@ public final class ConversationExport {
         return fence + "text\n" + content + "\n" + fence + "\n";
     }
 
-    /** Text for a heading or label: Markdown and HTML characters escaped, one line. */
-    static String inline(String s) {
+    /** Text for a heading or label: one line, safe for a terminal, Markdown and HTML characters escaped. */
+    static String inline(String text) {
+        String s = TerminalText.line(text);
         StringBuilder out = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -216,7 +249,6 @@ public final class ConversationExport {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
-                case '\n', '\r' -> out.append(' ');
                 default -> {
                     if ("\\`*_{}[]()#+-.!|~".indexOf(c) >= 0) {
                         out.append('\\');

@@ -137,15 +137,15 @@ final class PiiRules {
         while (k > colon - MAX_IPV6 && k > x.floor && (isHex(x.at(k - 1)) || x.at(k - 1) == ':')) {
             k--;
         }
+        char before = x.at(k - 1);
+        if (k > 0 && (isAlnum(before) || before == '.' || before == '_' || before == ':' || before == '-')) {
+            return false;
+        }
         int j = colon;
         while (j < x.n && (isHex(x.at(j)) || x.at(j) == ':')) {
             j++;
         }
         x.ipv6RunEnd = j;
-        char before = x.at(k - 1);
-        if (k > 0 && (isAlnum(before) || before == '.' || before == '_' || before == ':' || before == '-')) {
-            return false;
-        }
         char after = x.at(j);
         if (j - k > MAX_IPV6 || isAlnum(after) || after == '.' || after == '_' || after == '-') {
             return false;

@@ -7,8 +7,8 @@ package io.github.chatlog.redact;
  */
 final class Scan {
 
-    final CharSequence s;
-    final int n;
+    CharSequence s;
+    int n;
     /** No hit may start before this index: it is already copied or masked. */
     int floor;
     int start;
@@ -23,9 +23,33 @@ final class Scan {
     private int runFrom = -1;
     private int runEnd = -1;
 
-    Scan(CharSequence s) {
-        this.s = s;
-        this.n = s.length();
+    /** Per thread: the scan state and the chunk buffer, reused from message to message. */
+    private static final ThreadLocal<Scan> SCANS = ThreadLocal.withInitial(Scan::new);
+    /** The low bytes of a chunk of the text, for the word-at-a-time look for candidates. */
+    final byte[] buffer = new byte[BuiltInRedactor.CHUNK + 24];
+
+    private Scan() {
+    }
+
+    /** This thread's scan, set up for {@code text}; {@link #done()} lets the text go. */
+    static Scan forThread(CharSequence text) {
+        return SCANS.get().start(text);
+    }
+
+    private Scan start(CharSequence text) {
+        this.s = text;
+        this.n = text.length();
+        this.floor = 0;
+        this.pendingStart = -1;
+        this.ipv6RunEnd = 0;
+        this.runFrom = -1;
+        this.runEnd = -1;
+        return this;
+    }
+
+    /** Forgets the text, so the thread does not keep it alive. */
+    void done() {
+        s = null;
     }
 
     /** The character at {@code i}, or NUL outside the text. */

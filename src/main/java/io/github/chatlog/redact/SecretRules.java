@@ -88,7 +88,7 @@ final class SecretRules {
 
     /** AWS access key ids ({@code AKIA…}, and the secret key right after one) and Google API keys ({@code AIza…}). */
     static boolean atUpperA(Scan x, int i) {
-        if (!x.boundary(i)) {
+        if (!isUpper(x.at(i + 1)) || !x.boundary(i)) {
             return false;
         }
         if (x.startsWith(i, "AIza")) {

@@ -57,6 +57,8 @@ class DemoTest {
         }
         assertEquals(3, all.split("Session ended at ", -1).length - 1, "every session ended");
         assertTrue(output.contains("Transcript of session weather-"), output);
+        assertTrue(output.contains("My key [REDACTED:api_key] stopped working"), "the demo shows a masked key: " + output);
+        assertTrue(!output.contains("sk-proj-DEMO") && !all.contains("sk-proj-DEMO"), "the key itself is written nowhere");
     }
 
     @Test
