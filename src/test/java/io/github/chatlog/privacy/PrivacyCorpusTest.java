@@ -135,6 +135,8 @@ class PrivacyCorpusTest {
                 }
             });
         }
+        System.out.printf("redaction %s: %d items, %d needles searched in %d outputs (%d personal session ids), %d found%n",
+                policy, items.size(), checked, outputs.size(), personalIds.size(), found.size());
         assertEquals(List.of(), found.stream().limit(20).toList(), found.size() + " items found");
         assertTrue(checked >= (pii ? 650 : 450), checked + " needles checked");
 
