@@ -93,20 +93,28 @@ public final class BuiltInRedactor implements Redactor {
         int n = text.length();
         Scan x = null;
         Masked out = new Masked(text);
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c >= 128 || triggers[c] == 0) {
-                continue;
+        try {
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                if (c >= 128 || triggers[c] == 0) {
+                    continue;
+                }
+                if (x == null) {
+                    // the thread's scan (free here: scan() takes it only for the chunked loop), not a new one with
+                    // its 4 KB buffer for every short value that holds a digit
+                    x = Scan.forThread(text);
+                }
+                x.floor = out.copied;
+                if (matches(x, triggers[c], i)) {
+                    i = out.mask(x) - 1;
+                }
             }
-            if (x == null) {
-                x = new Scan(text);
-            }
-            x.floor = out.copied;
-            if (matches(x, triggers[c], i)) {
-                i = out.mask(x) - 1;
+            return out.result();
+        } finally {
+            if (x != null) {
+                x.done();
             }
         }
-        return out.result();
     }
 
     /**
