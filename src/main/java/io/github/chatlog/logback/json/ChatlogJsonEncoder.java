@@ -10,9 +10,9 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  * A {@link LogstashEncoder} with the chatlog fields: the standard fields ({@code @timestamp}, {@code level},
  * {@code logger_name}, {@code thread_name}, {@code stack_trace}, ...) from logstash-logback-encoder, and
  * {@code message}, the key-values and the MDC from {@link ChatlogJsonProvider}, redacted and with no name twice.
- * The stack trace is redacted too, context properties are off (they may hold settings, not data about the event), and
- * {@code @timestamp} is UTC to the millisecond like the master log's ({@code timeZone} and {@code timestampPattern}
- * change it).
+ * The stack trace is redacted too, and context properties are off (they may hold settings, not data about the event).
+ * {@code @timestamp} is logstash-logback-encoder's default (ISO-8601 with offset, to the nanosecond); a pattern of your
+ * own ({@code timestampPattern}, {@code timeZone}) costs a formatting per event.
  *
  * <pre>{@code <encoder class="io.github.chatlog.logback.json.ChatlogJsonEncoder">
  *   <includeContent>false</includeContent>
@@ -23,11 +23,6 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  */
 public class ChatlogJsonEncoder extends LogstashEncoder {
 
-    /** {@code @timestamp} as the master log writes it, UTC to the millisecond: {@value}. */
-    public static final String DEFAULT_TIMESTAMP_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
-    /** {@value}. */
-    public static final String DEFAULT_TIME_ZONE = "UTC";
-
     private final ChatlogJsonProvider chatlog = new ChatlogJsonProvider();
     private boolean constructed;
 
@@ -35,8 +30,6 @@ public class ChatlogJsonEncoder extends LogstashEncoder {
         super.setIncludeMdc(false);
         super.setIncludeKeyValuePairs(false);
         super.setIncludeContext(false);
-        setTimeZone(DEFAULT_TIME_ZONE);
-        setTimestampPattern(DEFAULT_TIMESTAMP_PATTERN);
         ignoreMessage(getFieldNames());
         super.setThrowableConverter(new RedactedThrowableConverter());
         addProvider(chatlog);

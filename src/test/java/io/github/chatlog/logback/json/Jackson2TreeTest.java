@@ -66,7 +66,7 @@ class Jackson2TreeTest {
         assertEquals("llm:request", text(docs.get(1), "event_type"));
         assertEquals(3, docs.get(1).get("gen_ai.usage.input_tokens").asInt());
         assertEquals("IOException", text(docs.get(2), "error_type"));
-        assertEquals(docs.get(1).get("@timestamp").asString().length(), "2024-12-19T14:32:01.123Z".length());
+        java.time.OffsetDateTime.parse(text(docs.get(1), "@timestamp"));
         assertTrue(Files.readString(logs.resolve("master.log")).contains("|llm:request|agent|sent session_id=j2 tokens_in=3"));
     }
 }

@@ -89,7 +89,8 @@ class JsonContentAndRedactionTest {
                 + "<fieldNames><message>[ignore]</message></fieldNames>"
                 + "<provider class=\"io.github.chatlog.logback.json.ChatlogJsonProvider\"/></encoder>";
         String composite = "<encoder class=\"net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder\"><providers>"
-                + "<timestamp/><logLevel/><loggerName/><stackTrace/>"
+                + "<timestamp/><logLevel/><loggerName/><stackTrace><throwableConverter"
+                + " class=\"io.github.chatlog.logback.RedactedThrowableConverter\"/></stackTrace>"
                 + "<provider class=\"io.github.chatlog.logback.json.ChatlogJsonProvider\"><includeContent>true</includeContent></provider>"
                 + "</providers></encoder>";
         for (String encoder : List.of(logstash, composite)) {
