@@ -41,6 +41,8 @@ if [ "$mode" = full ]; then
   run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 2 -p size=32768 -rf json -rff "$out/master-32k-t2.json" MasterLogBenchmark
   run -f 1 -wi 1 -w 1s -i 2 -r 1s -t 1 -p size=32768 -rf json -rff "$out/disk-32k.json" RawDiskBenchmark
 fi
+# the chatlog JSON fields vs the plain LogstashEncoder, same events (ratio json-provider-vs-logstash-encoder)
+run "${common[@]}" -t 1 -rf json -rff "$out/json.json" JsonEncoderBenchmark
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
 run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
 run "${common[@]}" -t 1 -rf json -rff "$out/sync.json" SyncCostBenchmark

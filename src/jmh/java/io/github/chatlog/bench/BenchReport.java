@@ -192,6 +192,10 @@ public final class BenchReport {
             add(out, "redaction-throughput-1MB" + (rules.equals("secrets") ? "" : "-pii"), mbPerS / 100.0, 1.0,
                     String.format(Locale.ROOT, "%.0f MB/s, rules %s", mbPerS, rules));
         }
+        double withProvider = score(rs, "JsonEncoderBenchmark", "thrpt", 1, "impl", "chatlog");
+        double logstash = score(rs, "JsonEncoderBenchmark", "thrpt", 1, "impl", "logstash");
+        add(out, "json-provider-vs-logstash-encoder", withProvider / logstash, 0.8, String.format(Locale.ROOT,
+                "%.0f vs %.0f events/s (ChatlogJsonEncoder vs LogstashEncoder, same events)", withProvider, logstash));
         double none = score(rs, "SyncCostBenchmark", "thrpt", 1, "sync", "none");
         for (String mode : new String[]{"interval", "every"}) {
             // a cost, not a contest: reported, with no target to meet

@@ -5,6 +5,8 @@ import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.file.LogPruner;
 import io.github.chatlog.format.ConversationExport;
 import io.github.chatlog.format.JsonText;
+import io.github.chatlog.json.JsonLines;
+import io.github.chatlog.json.ShippingFields;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.logback.EventStoreAppender;
 import io.github.chatlog.read.ChatStats;
@@ -70,12 +72,13 @@ final class AnalysisCommands {
             for (TranscriptSearch.Hit h : hits) {
                 String where = h.file() != null ? dir.get().relativize(h.file()).toString() : "chatlog.db session " + h.sessionId();
                 if (json) {
-                    StringBuilder sb = new StringBuilder("{\"timestamp\":\"").append(Instant.ofEpochMilli(h.timestamp())).append('"');
-                    JsonText.field(sb, "role", h.role());
-                    JsonText.field(sb, "text", h.text());
-                    JsonText.field(sb, "session_id", h.sessionId());
-                    JsonText.field(sb, "file", where);
-                    out.println(TerminalText.json(sb.append('}').toString()));
+                    out.println(TerminalText.json(JsonLines.object(doc -> {
+                        doc.string(ShippingFields.TIMESTAMP, Instant.ofEpochMilli(h.timestamp()).toString());
+                        doc.string(ShippingFields.SESSION_ID, h.sessionId());
+                        doc.string(ShippingFields.ROLE, h.role());
+                        doc.string(ShippingFields.MESSAGE, h.text());
+                        doc.string("file", where);
+                    })));
                 } else {
                     out.println(TerminalText.line("[" + CliSupport.time(h.timestamp()) + "] " + h.role() + ": " + h.text()
                             + " (" + where + ")"));

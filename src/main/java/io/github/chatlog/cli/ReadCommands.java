@@ -1,6 +1,8 @@
 package io.github.chatlog.cli;
 
 import io.github.chatlog.format.JsonText;
+import io.github.chatlog.json.JsonLines;
+import io.github.chatlog.json.MasterLineEntries;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.EventQuery;
@@ -87,12 +89,8 @@ final class ReadCommands {
                 out.println(TerminalText.line(l.raw()));
                 return;
             }
-            StringBuilder sb = new StringBuilder("{\"timestamp\":");
-            JsonText.string(sb, l.timestamp());
-            JsonText.field(sb, "event_type", l.eventType());
-            JsonText.field(sb, "source", l.source());
-            JsonText.field(sb, "message", l.message());
-            out.println(TerminalText.json(sb.append('}').toString()));
+            // the field names of the shipped JSON documents (README: Shipping), key-values as fields
+            out.println(TerminalText.json(JsonLines.entry(l.timestamp(), MasterLineEntries.of(l), true)));
         }
     }
 

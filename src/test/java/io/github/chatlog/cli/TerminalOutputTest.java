@@ -154,7 +154,7 @@ class TerminalOutputTest {
         for (String line : searchJson.lines()) {
             JsonNode hit = JsonMapper.builder().build().readTree(line);
             assertEquals(EVIL_ID, hit.get("session_id").asString());
-            texts.add(hit.get("text").asString());
+            texts.add(hit.get("message").asString());
         }
         assertTrue(texts.contains("pwned? " + ATTACK), "the JSON is the exact text: " + searchJson.out());
 
