@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SPEC §8: what the plugin creates is owner-only, checked on real files written by a child JVM started under umask 022
  * (where a plain FileOutputStream makes rw-r--r--): master log and archives, transcripts, the SQLite database with its
- * -wal and -shm files while it is open, and every directory. A widened fileMode holds whatever the umask.
+ * -wal and -shm files while it is open, the JSON shipping file, and every directory. A widened fileMode holds whatever the umask.
  */
 class FileModesTest {
 
@@ -34,13 +34,14 @@ class FileModesTest {
     void everythingTheExampleCreatesIsOwnerOnlyUnderUmask022(@TempDir Path dir) throws Exception {
         Path logs = dir.resolve("logs");
         Map<String, String> whileOpen = runChild(LogbackFixture.EXAMPLE_CONFIG.toAbsolutePath(), logs,
-                "-DLOG_STORAGE=sqlite", "-DCHATLOG_REDACT=secrets,pii");
+                "-DLOG_STORAGE=sqlite", "-DCHATLOG_REDACT=secrets,pii", "-DCHATLOG_JSON=file");
         assertTrue(whileOpen.keySet().stream().anyMatch(k -> k.endsWith("chatlog.db-wal")), whileOpen.toString());
         assertTrue(whileOpen.keySet().stream().anyMatch(k -> k.endsWith("chatlog.db-shm")), whileOpen.toString());
         Map<String, String> after = modes(logs);
         assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("archive/master_") && k.endsWith(".log.gz")), after.toString());
         assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("chats/chat_")), after.toString());
         assertTrue(after.containsKey("master.log") && after.containsKey("chatlog.db"), after.toString());
+        assertTrue(after.containsKey("json/chatlog.json"), "the JSON shipping file: " + after);
         List<String> wrong = new ArrayList<>();
         for (Map<String, String> seen : List.of(whileOpen, after)) {
             seen.forEach((name, mode) -> {
