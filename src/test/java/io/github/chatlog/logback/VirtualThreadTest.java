@@ -36,8 +36,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * them, each logging a few entries into one of 1,000 sessions through a real {@code logback.xml}, lose nothing,
  * interleave nothing, and never pin their carrier on the write path. Pinning is what JFR's
  * {@code jdk.VirtualThreadPinned} records (Java 21 and later; on 21 a {@code synchronized} block that blocks pins, on
- * 24 and later only native frames and class initialisers do). Skipped on Java 17, the build's own release: the suite
- * runs on a newer JDK in {@code .ci/run}.
+ * 24 and later only native frames and class initialisers do); and, since a virtual thread waiting for a monitor holds
+ * its carrier on 21, no {@code synchronized} of the plugin or Logback is contended on the write path (JFR's
+ * {@code jdk.JavaMonitorEnter}). Both detectors are shown a case on purpose first. Skipped on Java 17, the build's own
+ * release: the suite runs on a newer JDK in {@code .ci/run}.
  */
 class VirtualThreadTest {
 
@@ -61,6 +63,7 @@ class VirtualThreadTest {
         Path jfr = dir.resolve("pinning.jfr");
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            recording.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
             recording.start();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             join(logFromVirtualThreads(f.logger("chat"), virtual, failure, THREADS, SESSIONS));
@@ -73,7 +76,9 @@ class VirtualThreadTest {
         }
         assertEquals(List.of(), f.errors());
 
-        List<RecordedEvent> pins = RecordingFile.readAllEvents(jfr);
+        List<RecordedEvent> all = RecordingFile.readAllEvents(jfr);
+        List<RecordedEvent> pins = all.stream().filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .collect(Collectors.toList());
         List<RecordedEvent> onPurpose = pins.stream().filter(e -> inStack(e, ON_PURPOSE))
                 .collect(Collectors.toList());
         assertTrue(!onPurpose.isEmpty(), "JFR recorded no pin even for a parking class initialiser: "
@@ -83,11 +88,22 @@ class VirtualThreadTest {
                 .map(VirtualThreadTest::describe).collect(Collectors.toList());
         assertEquals(List.of(), writePathPins, "carrier pinned on the write path");
 
+        // on Java 21 a virtual thread blocked on a monitor holds its carrier: none may block on one on the write path
+        // (JFR records a wait once the JVM stops spinning for the monitor: short contended sections go unseen)
+        List<RecordedEvent> waits = all.stream().filter(e -> e.getEventType().getName().equals("jdk.JavaMonitorEnter"))
+                .filter(e -> inStack(e, "io.github.chatlog.") || inStack(e, "ch.qos.logback.")).collect(Collectors.toList());
+        assertTrue(waits.stream().anyMatch(e -> inStack(e, ON_PURPOSE)), "JFR recorded no wait even for the held monitor");
+        List<String> ownMonitors = waits.stream().filter(e -> !inStack(e, ON_PURPOSE)).filter(VirtualThreadTest::ownMonitor)
+                .map(VirtualThreadTest::describe).collect(Collectors.toList());
+        assertEquals(List.of(), ownMonitors, "a synchronized block or method on the write path was contended");
+        long jdkMonitors = waits.stream().filter(e -> !inStack(e, ON_PURPOSE) && !ownMonitor(e)).count();
+
         assertEverySessionHoldsItsEntries(f.dir.resolve("chats"));
         assertTheMasterLogHoldsOneTurnPerEntry(f.master());
         System.out.printf("virtual threads on Java %d: %d threads x %d entries into %d sessions, nothing lost or "
-                        + "interleaved, %d pins recorded (%d on purpose, 0 on the write path)%n", Runtime.version().feature(),
-                THREADS, ENTRIES, SESSIONS, pins.size(), onPurpose.size());
+                        + "interleaved, %d pins recorded (%d on purpose, 0 on the write path), contended monitors on the "
+                        + "write path: 0 of its own, %d inside the JDK%n", Runtime.version().feature(),
+                THREADS, ENTRIES, SESSIONS, pins.size(), onPurpose.size(), jdkMonitors);
     }
 
     /** The name of the class {@link #pinOnPurpose} initialises. */
@@ -227,6 +243,13 @@ class VirtualThreadTest {
     private static boolean inStack(RecordedEvent e, String prefix) {
         return e.getStackTrace() != null && e.getStackTrace().getFrames().stream()
                 .anyMatch(frame -> frame.getMethod().getType().getName().startsWith(prefix));
+    }
+
+    /** A monitor the plugin or Logback chose: a synchronized method or block of theirs, or a synchronized collection. */
+    private static boolean ownMonitor(RecordedEvent e) {
+        String top = e.getStackTrace().getFrames().get(0).getMethod().getType().getName();
+        return top.startsWith("io.github.chatlog.") || top.startsWith("ch.qos.logback.")
+                || top.startsWith("java.util.Collections$Synchronized");
     }
 
     private static String describe(RecordedEvent e) {
