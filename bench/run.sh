@@ -44,6 +44,19 @@ fi
 # the chatlog JSON fields vs the plain LogstashEncoder, same events (ratio json-provider-vs-logstash-encoder)
 run "${common[@]}" -t 1 -rf json -rff "$out/json.json" JsonEncoderBenchmark
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
+# virtual threads against platform threads: the forked JVM must be Java 21 or later (BENCH_JAVA21 or a JDK found here)
+vt_java="${BENCH_JAVA21:-}"
+if [ -z "$vt_java" ]; then
+  for home in /usr/lib/jvm/*; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)
+    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ -x "$home/bin/java" ]; then vt_java="$home/bin/java"; fi
+  done
+fi
+if [ -n "$vt_java" ]; then
+  run "${common[@]}" -t 1 -jvm "$vt_java" -rf json -rff "$out/virtual.json" VirtualThreadBenchmark
+else
+  echo "no Java 21+ JDK found (set BENCH_JAVA21=/path/to/bin/java): chat-virtual-vs-platform-threads not measured"
+fi
 run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
 run "${common[@]}" -t 1 -rf json -rff "$out/sync.json" SyncCostBenchmark
 # the read side over a generated corpus: 128 MB in quick mode, 1 GB in the full run

@@ -159,6 +159,12 @@ public final class BenchReport {
             add(out, "chat-vs-log4j2-routing" + suffix, ours / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "log4j2",
                     "sessions", "10000", "maxOpenFiles", open), 1.0, "");
         }
+        // the same requests on a virtual thread each (Java 21+) and on 200 platform threads: virtual costs at most 10%
+        double virtual = score(rs, "VirtualThreadBenchmark", "thrpt", 1, "model", "virtual");
+        double platform = score(rs, "VirtualThreadBenchmark", "thrpt", 1, "model", "platform");
+        add(out, "chat-virtual-vs-platform-threads", virtual / platform, 0.9, String.format(Locale.ROOT,
+                "%.0f vs %.0f entries/s, %d requests into %d sessions", virtual * VirtualThreadBenchmark.REQUESTS,
+                platform * VirtualThreadBenchmark.REQUESTS, VirtualThreadBenchmark.REQUESTS, VirtualThreadBenchmark.SESSIONS));
         for (Result r : rs) {
             if (!r.name().startsWith("ReadBenchmark.searchFiles")) {
                 continue;

@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Figures over conversation entries: counts, latency percentiles (nearest rank), tokens, speed, fallbacks,
  * low-confidence answers (confidence below {@value #LOW_CONFIDENCE}), top tools, error rate. Feed it entries with
- * {@link #add}; read the figures, overall or per group.
+ * {@link #addSession}, one conversation at a time; read the figures, overall or per group.
  */
 public final class ChatStats {
 
