@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * {@code %msg} with the context's redaction applied, for pattern layouts such as the console's, so what the chatlog
  * files mask is masked there too:
  *
- * <pre>{@code <conversionRule conversionWord="msg" converterClass="io.github.chatlog.logback.RedactedMessageConverter"/>}</pre>
+ * <pre>{@code <conversionRule conversionWord="msg" class="io.github.chatlog.logback.RedactedMessageConverter"/>}</pre>
  */
 public class RedactedMessageConverter extends MessageConverter {
 

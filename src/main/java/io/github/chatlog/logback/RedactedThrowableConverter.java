@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 /**
  * {@code %ex} with the context's redaction applied to the whole stack trace, exception messages and causes included:
  *
- * <pre>{@code <conversionRule conversionWord="ex" converterClass="io.github.chatlog.logback.RedactedThrowableConverter"/>}</pre>
+ * <pre>{@code <conversionRule conversionWord="ex" class="io.github.chatlog.logback.RedactedThrowableConverter"/>}</pre>
  *
  * Write {@code %ex} in the pattern: a pattern without it gets Logback's own, unredacted, converter added.
  */
