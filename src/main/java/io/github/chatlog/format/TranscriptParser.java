@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Reads a transcript file of any of the three formats, detecting which from its content, with that format's own
- * {@link TranscriptFormat#read}: a text transcript starts with its header, a jsonl one with {@code {}, anything else
+ * {@link TranscriptFormat#read}: a text transcript starts with its header, a jsonl one with <code>&#123;</code>, anything else
  * is plain.
  */
 public final class TranscriptParser {
