@@ -3,6 +3,7 @@ package io.github.chatlog.json;
 import io.github.chatlog.event.KeyValue;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.KeyValueFormat;
+import io.github.chatlog.format.LineEscaper;
 import io.github.chatlog.format.MasterLine;
 
 import java.util.List;
@@ -18,25 +19,13 @@ public final class MasterLineEntries {
     }
 
     public static LogEntry of(MasterLine line) {
-        String message = line.message();
-        List<KeyValue> tokens = KeyValueFormat.parse(message);
-        // the key-values are the longest run of tokens that ends the message; text before it stays message
-        List<KeyValue> kvs = List.of();
-        String text = message;
-        for (int first = 0; first < tokens.size(); first++) {
-            List<KeyValue> run = tokens.subList(first, tokens.size());
-            String suffix = joined(run);
-            if (message.equals(suffix)) {
-                kvs = run;
-                text = "";
-                break;
-            }
-            if (message.endsWith(" " + suffix)) {
-                kvs = run;
-                text = message.substring(0, message.length() - suffix.length() - 1);
-                break;
-            }
-        }
+        // the key-values are the tokens the format reads from the written field; free text before them stays message
+        String raw = line.rawMessage();
+        int start = KeyValueFormat.firstTokenStart(raw);
+        List<KeyValue> kvs = line.keyValues();
+        boolean error = line.eventType().startsWith("error:");
+        String text = start < 0 || error ? line.message() // an error keeps "context - Name: message" whole
+                : LineEscaper.unescape(raw.substring(0, Math.max(0, start - 1)));
         String session = null;
         for (KeyValue kv : kvs) {
             if (kv.key().equals(ShippingFields.SESSION_ID)) {
@@ -45,7 +34,7 @@ public final class MasterLineEntries {
             }
         }
         return LogEntry.builder()
-                .kind(line.eventType().startsWith("error:") ? LogEntry.Kind.ERROR : LogEntry.Kind.EVENT)
+                .kind(error ? LogEntry.Kind.ERROR : LogEntry.Kind.EVENT)
                 .timestamp(line.instant() == null ? 0 : line.instant().toEpochMilli())
                 .eventType(line.eventType())
                 .source(line.source())
@@ -53,16 +42,5 @@ public final class MasterLineEntries {
                 .keyValues(List.copyOf(kvs))
                 .sessionId(session)
                 .build();
-    }
-
-    private static String joined(List<KeyValue> run) {
-        StringBuilder sb = new StringBuilder();
-        for (KeyValue kv : run) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            KeyValueFormat.appendToken(sb, kv.key(), kv.value());
-        }
-        return sb.toString();
     }
 }

@@ -29,7 +29,7 @@ class ShippingFieldsTest {
 
     @Test
     void aMasterLineShipsItsKeyValuesAsFieldsAndTheRestAsMessage() {
-        String raw = "2024-12-19T14:32:01.123Z|llm:response|agent_service|reply with level=high inside "
+        String raw = "2024-12-19T14:32:01.123Z|llm:response|agent_service|reply with level\\=high inside "
                 + "session_id=abc123 tokens=28 model=\"phi 3\" level=x stream=true";
         JsonNode doc = STRICT.readTree(JsonLines.entry("2024-12-19T14:32:01.123Z",
                 MasterLineEntries.of(MasterLineFormat.parse(raw)), true));
