@@ -546,6 +546,11 @@ public final class RollingFileSink implements AutoCloseable {
             return; // moved by another program: reopenIfReplaced reports it; this is no time to roll
         }
         closeChannel();
+        if (directoryLock != null) {
+            // before the rename: a process killed between the two still leaves the others looking (a bump without a
+            // rename costs them one stat)
+            generation = directoryLock.bumpGeneration(slot); // other writers move to the new file before they write
+        }
         try {
             move(path, staged);
         } catch (IOException e) {
@@ -553,9 +558,6 @@ public final class RollingFileSink implements AutoCloseable {
             nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
             openChannel();
             return;
-        }
-        if (directoryLock != null) {
-            generation = directoryLock.bumpGeneration(slot); // other writers move to the new file before they write
         }
         compressor.submit(staged, archive, retention);
         // written when the new file opens, now or at a retry
