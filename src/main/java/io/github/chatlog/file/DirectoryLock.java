@@ -196,12 +196,6 @@ public final class DirectoryLock {
         return k == keyHash(key) ? (long) LONGS.getVolatile(counters, slot * SLOT_BYTES + VALUE) : absent;
     }
 
-    /** Whether the slot remembers a key other than {@code key}. */
-    public boolean remembersOther(int slot, String key) {
-        long k = (long) LONGS.getVolatile(counters, slot * SLOT_BYTES + KEY);
-        return k != 0 && k != keyHash(key);
-    }
-
     /** Remembers {@code value} under {@code key} in the slot (replacing what it held); call under the slot's lock. */
     public void remember(int slot, String key, long value) {
         LONGS.setVolatile(counters, slot * SLOT_BYTES + VALUE, value);

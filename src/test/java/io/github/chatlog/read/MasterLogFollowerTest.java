@@ -71,7 +71,9 @@ class MasterLogFollowerTest {
         int total = 1_500;
         try (Following following = new Following(dir)) {
             try (LogbackFixture f = logging(dir, "300")) { // a rollover every two or three lines
-                for (int i = 0; i < total; i++) {
+                f.logger("event").atInfo().addKeyValue("i", 0).log("follow:tick");
+                following.await(1); // following the live file before it first rolls: from there on, every line
+                for (int i = 1; i < total; i++) {
                     f.logger("event").atInfo().addKeyValue("i", i).log("follow:tick");
                 }
             }
