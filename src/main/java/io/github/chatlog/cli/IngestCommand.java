@@ -42,6 +42,13 @@ final class IngestCommand implements Callable<Integer> {
                         + "%d conversation entries added (%d already stored)%n", directory, file, r.files(), r.filesSkipped(),
                 r.events(), r.eventsAlreadyStored(), r.messages(), r.messagesAlreadyStored());
         out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String d : r.damaged()) {
+            // file names are not always ours: no control character reaches the terminal
+            err.println("ingest: damaged file " + d.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?")
+                    + "; what came before the damage was loaded");
+        }
+        err.flush();
         return 0;
     }
 }

@@ -19,6 +19,11 @@ import java.util.zip.GZIPOutputStream;
  * An archive appears under its final name only when complete: gzip goes to {@code name.gz.tmp}, is forced to disk and
  * renamed; only then is the staged file deleted. {@link #recover} finishes what a crash or a hurried stop left, so no
  * {@code .tmp} and no half-written archive survive a restart. One compressor may serve many rolling files.
+ *
+ * <p>Several processes may share the archive directory: compression, recovery and retention each run under the
+ * directory lock's archive slot ({@link DirectoryLock}), so a staged file is compressed once, a {@code .tmp} is deleted
+ * only when no process is writing it (whoever holds the slot is the only one that can be), and retention never races
+ * another process's rename.
  */
 public final class ArchiveCompressor implements AutoCloseable {
 
@@ -29,9 +34,17 @@ public final class ArchiveCompressor implements AutoCloseable {
 
     private final ExecutorService executor;
     private final StatusReporter status;
+    private final Path lockDirectory;
 
+    /** A compressor that coordinates in the parent of each archive directory (the log directory, by default). */
     public ArchiveCompressor(StatusReporter status) {
+        this(status, null);
+    }
+
+    /** A compressor that coordinates with other processes through the lock file in {@code lockDirectory}. */
+    public ArchiveCompressor(StatusReporter status, Path lockDirectory) {
         this.status = status;
+        this.lockDirectory = lockDirectory;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chatlog-compressor-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -42,12 +55,12 @@ public final class ArchiveCompressor implements AutoCloseable {
     /** Queues the compression of {@code staged} into {@code archive} (or only retention, when they are the same). */
     public void submit(Path staged, Path archive, ArchiveRetention retention) {
         try {
-            executor.execute(() -> {
+            executor.execute(() -> underArchiveLock(archive.toAbsolutePath().getParent(), () -> {
                 if (!staged.equals(archive)) {
                     compressNow(staged, archive);
                 }
                 applyRetention(retention);
-            });
+            }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             status.warn("compressor stopped; " + staged + " stays uncompressed until the next start");
         }
@@ -55,21 +68,54 @@ public final class ArchiveCompressor implements AutoCloseable {
 
     /** Deletes temporary files and queues every staged file of {@code naming} left by an earlier run. */
     public void recover(ArchiveNaming naming, ArchiveRetention retention) {
-        try {
-            for (Path tmp : naming.temporaries()) {
-                Files.deleteIfExists(tmp);
-                status.info("deleted the unfinished archive " + tmp);
-            }
-            for (Path staged : naming.staged()) {
-                Path archive = naming.finalName(staged);
-                if (Files.exists(archive)) {
-                    Files.deleteIfExists(staged); // compressed and renamed before a crash, source not yet deleted
-                } else {
-                    submit(staged, archive, retention);
+        underArchiveLock(naming.directory().toAbsolutePath(), () -> {
+            try {
+                for (Path tmp : naming.temporaries()) {
+                    // we hold the archive slot, so no live process is writing this one: its writer died
+                    Files.deleteIfExists(tmp);
+                    status.info("deleted the unfinished archive " + tmp);
                 }
+                for (Path staged : naming.staged()) {
+                    Path archive = naming.finalName(staged);
+                    if (Files.exists(archive)) {
+                        Files.deleteIfExists(staged); // compressed and renamed before a crash, source not yet deleted
+                    } else {
+                        submit(staged, archive, retention); // another process may get to it first: then it is skipped
+                    }
+                }
+            } catch (IOException e) {
+                status.error("could not recover archives: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Runs {@code work} holding the lock slot of {@code directory}'s archives; without the lock file, runs it anyway. */
+    private void underArchiveLock(Path archiveDirectory, Runnable work) {
+        Path directory = lockDirectory != null ? lockDirectory
+                : archiveDirectory.getParent() != null ? archiveDirectory.getParent() : archiveDirectory;
+        int slot = DirectoryLock.archiveSlotOf(archiveDirectory);
+        DirectoryLock lock;
+        try {
+            lock = DirectoryLock.open(directory);
+        } catch (IOException | RuntimeException e) {
+            status.warn("cannot use the lock file in " + directory + " (" + e + "); archiving without coordinating "
+                    + "with other processes");
+            work.run();
+            return;
+        }
+        try {
+            java.nio.channels.FileLock held = lock.lock(slot);
+            try {
+                work.run();
+            } finally {
+                lock.unlock(slot, held);
             }
         } catch (IOException e) {
-            status.error("could not recover archives: " + e.getMessage(), e);
+            status.warn("cannot lock " + directory.resolve(DirectoryLock.FILE_NAME) + " (" + e
+                    + "); archiving without coordinating with other processes");
+            work.run();
+        } finally {
+            lock.release();
         }
     }
 
@@ -95,6 +141,13 @@ public final class ArchiveCompressor implements AutoCloseable {
     private void compressNow(Path staged, Path archive) {
         Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
         try {
+            if (!Files.exists(staged)) {
+                return; // another process compressed it
+            }
+            if (Files.exists(archive)) {
+                Files.delete(staged); // another process compressed it and died before deleting the source
+                return;
+            }
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 FileModes.copy(staged, tmp); // an archive is as private as the file it was

@@ -23,6 +23,9 @@ public interface ArchiveNaming {
     /** Temporary files of interrupted compressions. */
     List<Path> temporaries() throws IOException;
 
+    /** Where the archives are. */
+    Path directory();
+
     /** The compression the final names carry. */
     Compression compression();
 

@@ -58,6 +58,11 @@ public final class IndexedArchiveNaming implements ArchiveNaming {
     }
 
     @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
     public Compression compression() {
         return compression;
     }

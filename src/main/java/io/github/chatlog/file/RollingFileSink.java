@@ -3,6 +3,7 @@ package io.github.chatlog.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,6 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A caller whose interrupt flag is set still gets its record written: the flag is cleared around the file I/O (an
  * interrupted {@link FileChannel} would close itself) and set again afterwards.
+ *
+ * <p>Several processes may write the same file (SPEC §11): every access to the file happens under its slot of the
+ * directory's {@link DirectoryLock}, the file is opened with {@code O_APPEND}, and a rollover renames it only under that
+ * lock and bumps the slot's generation; a writer that finds the generation changed reopens the path before it writes,
+ * quietly (a move by an outside program is still reported). Buffered records ({@code immediateFlush=false}) take the
+ * lock only when they are handed to the file.
  *
  * <p>Thread-safe: one lock per file, held for the write of one record; the owner of the sink owns its lifecycle.
  */
@@ -69,6 +77,13 @@ public final class RollingFileSink implements AutoCloseable {
     private long nextRetryMillis;
     private long nextRollMillis;
     private boolean closed;
+    private boolean headerOnCreate;
+    private Path lockDirectory;
+    private DirectoryLock directoryLock; // null: uncoordinated (the lock file could not be used)
+    private int slot;
+    private FileLock held;
+    private int holdDepth;
+    private long generation;
 
     public RollingFileSink(Path path, FileSettings settings, ArchiveNaming naming, ArchiveRetention retention,
                            ArchiveCompressor compressor, RolloverHeader header, StatusReporter status, Clock clock) {
@@ -87,10 +102,39 @@ public final class RollingFileSink implements AutoCloseable {
     public void open() throws IOException {
         lock.lock();
         try {
-            openChannel();
+            Path dir = lockDirectory != null ? lockDirectory : path.toAbsolutePath().getParent();
+            settings.modes().createDirectories(path.toAbsolutePath().getParent());
+            if (directoryLock == null) {
+                try {
+                    directoryLock = DirectoryLock.open(dir);
+                    slot = DirectoryLock.slotOf(path.toAbsolutePath().normalize().toString());
+                } catch (IOException | RuntimeException e) {
+                    status.warn("cannot use the lock file in " + dir + " (" + e + "); writing " + path
+                            + " without coordinating with other processes");
+                }
+            }
+            enter();
+            try {
+                openChannel();
+            } finally {
+                exit();
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Coordinates with other processes through the lock file in {@code directory} (by default the live file's own
+     * directory); every process writing this file must name the same one. Call before {@link #open}.
+     */
+    public void coordinateIn(Path directory) {
+        this.lockDirectory = directory;
+    }
+
+    /** Makes every new, empty file start with the header line (a transcript's header); call before {@link #open}. */
+    public void startNewFilesWithHeader() {
+        headerOnCreate = true;
     }
 
     public Path path() {
@@ -114,15 +158,30 @@ public final class RollingFileSink implements AutoCloseable {
                 dropped++;
                 return;
             }
-            if (!ready()) {
+            if (fitsInBuffer(length)) {
+                buffer.put(bytes, offset, length); // no file access: no lock
+                contentBytes += length;
+                return;
+            }
+            try {
+                enter();
+            } catch (IOException e) {
+                exit();
+                failed(e);
                 hold(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                 return;
             }
             try {
+                if (!ready()) {
+                    hold(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+                    return;
+                }
                 writeRecord(bytes, offset, length);
             } catch (IOException e) {
                 failed(e);
                 hold(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+            } finally {
+                exit();
             }
         } finally {
             lock.unlock();
@@ -135,11 +194,16 @@ public final class RollingFileSink implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
-            if (!closed && ready()) {
+            if (!closed && (buffer == null || buffer.position() > 0 || channel == null || !backlog.isEmpty())
+                    && enterOrFail()) {
                 try {
-                    flushBuffer();
+                    if (ready()) {
+                        flushBuffer();
+                    }
                 } catch (IOException e) {
                     failed(e);
+                } finally {
+                    exit();
                 }
             }
         } finally {
@@ -153,8 +217,12 @@ public final class RollingFileSink implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
-            if (!closed && channel == null) {
-                ready();
+            if (!closed && channel == null && clock.millis() >= nextRetryMillis && enterOrFail()) {
+                try {
+                    ready();
+                } finally {
+                    exit();
+                }
             }
         } finally {
             lock.unlock();
@@ -172,11 +240,15 @@ public final class RollingFileSink implements AutoCloseable {
                 return;
             }
             nextRetryMillis = 0;
-            if (ready()) {
+            if (enterOrFail()) {
                 try {
-                    flushBuffer();
+                    if (ready()) {
+                        flushBuffer();
+                    }
                 } catch (IOException e) {
                     failed(e);
+                } finally {
+                    exit();
                 }
             }
             if (!backlog.isEmpty() || dropped > 0) {
@@ -185,6 +257,10 @@ public final class RollingFileSink implements AutoCloseable {
             }
             closeChannel();
             closed = true;
+            if (directoryLock != null) {
+                directoryLock.release();
+                directoryLock = null;
+            }
         } finally {
             lock.unlock();
             restore(interrupted);
@@ -205,12 +281,16 @@ public final class RollingFileSink implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
-            if (!closed && channel != null) {
+            if (!closed && channel != null && enterOrFail()) {
                 try {
-                    flushBuffer();
-                    channel.force(false);
+                    if (channel != null) {
+                        flushBuffer();
+                        channel.force(false);
+                    }
                 } catch (IOException e) {
                     failed(e);
+                } finally {
+                    exit();
                 }
             }
         } finally {
@@ -221,48 +301,118 @@ public final class RollingFileSink implements AutoCloseable {
 
     /**
      * Notices that another program moved or deleted the live file (log rotation by an outside tool, a cleanup) and
-     * continues in a new file at the configured path, with a status warning. Costs one {@code stat}. Returns whether it
-     * switched.
+     * continues in a new file at the configured path, with a status warning. A rollover by another chatlog process is
+     * followed quietly. Costs one {@code stat}. Returns whether it switched.
      */
     public boolean reopenIfReplaced() {
         boolean interrupted = Thread.interrupted();
         lock.lock();
         try {
-            if (closed || channel == null || fileKey == null) {
+            if (closed || channel == null || fileKey == null || !enterOrFail()) {
                 return false;
             }
-            Object now = identity();
-            if (fileKey.equals(now)) {
-                return false;
-            }
-            // records still buffered belong in the file the application now sees
-            byte[] pending = null;
-            if (buffer != null && buffer.position() > 0) {
-                buffer.flip();
-                pending = new byte[buffer.remaining()];
-                buffer.get(pending);
-                buffer.clear();
-            }
-            closeChannel();
-            status.warn(path + " was " + (now == null ? "moved away or deleted" : "replaced") + " by another program; "
-                    + "continuing in a new file at that path");
             try {
-                openChannel();
-                if (pending != null) {
-                    writeFully(ByteBuffer.wrap(pending));
-                }
-            } catch (IOException e) {
-                if (pending != null) {
-                    backlog.addFirst(pending);
-                    backlogBytes += pending.length;
-                }
-                failed(e);
+                return replacedByAnotherProgram();
+            } finally {
+                exit();
             }
-            return true;
         } finally {
             lock.unlock();
             restore(interrupted);
         }
+    }
+
+    private boolean replacedByAnotherProgram() {
+        if (channel == null || fileKey == null) {
+            return false; // a cooperating rollover was followed, and its reopen failed: reported there
+        }
+        Object now = identity();
+        if (fileKey.equals(now)) {
+            return false;
+        }
+        // records still buffered belong in the file the application now sees
+        byte[] pending = null;
+        if (buffer != null && buffer.position() > 0) {
+            buffer.flip();
+            pending = new byte[buffer.remaining()];
+            buffer.get(pending);
+            buffer.clear();
+        }
+        closeChannel();
+        status.warn(path + " was " + (now == null ? "moved away or deleted" : "replaced") + " by another program; "
+                + "continuing in a new file at that path");
+        try {
+            openChannel();
+            if (pending != null) {
+                writeFully(ByteBuffer.wrap(pending));
+            }
+        } catch (IOException e) {
+            if (pending != null) {
+                backlog.addFirst(pending);
+                backlogBytes += pending.length;
+            }
+            failed(e);
+        }
+        return true;
+    }
+
+    /**
+     * Takes this file's slot of the directory lock (re-entrantly) and, when another process rolled the file since this
+     * sink last looked, moves to the new file before anything is written. Under the lock the size is the file's real
+     * size, whoever wrote it.
+     */
+    private void enter() throws IOException {
+        if (directoryLock == null || holdDepth++ > 0) {
+            return;
+        }
+        try {
+            held = directoryLock.lock(slot);
+        } catch (IOException | RuntimeException e) {
+            holdDepth = 0;
+            status.warn("cannot lock " + directoryLock.directory().resolve(DirectoryLock.FILE_NAME) + " (" + e
+                    + "); writing " + path + " without coordinating with other processes");
+            directoryLock.release();
+            directoryLock = null;
+            return;
+        }
+        long now = directoryLock.generation(slot);
+        if (now != generation) {
+            generation = now;
+            if (channel != null && !Objects.equals(fileKey, identity())) {
+                closeChannel(); // buffered records stay buffered: they go to the new file
+                openChannel();
+            }
+        }
+        if (channel != null && settings.maxFileSize() > 0) {
+            written = channel.size(); // other processes append too
+            committed = written;
+        }
+    }
+
+    private boolean enterOrFail() {
+        try {
+            enter();
+            return true;
+        } catch (IOException e) {
+            exit();
+            failed(e);
+            return false;
+        }
+    }
+
+    private void exit() {
+        if (directoryLock == null || --holdDepth > 0) {
+            return;
+        }
+        directoryLock.unlock(slot, held);
+        held = null;
+    }
+
+    /** Whether a record can go into the buffer without touching the file (no flush, no rollover due). */
+    private boolean fitsInBuffer(int length) {
+        return buffer != null && channel != null && backlog.isEmpty() && pendingHeader == null
+                && settings.sync() != SyncMode.EVERY && buffer.remaining() >= length
+                && (settings.maxFileSize() == 0 || written + buffer.position() + length <= settings.maxFileSize());
     }
 
     /** The identity (device and inode) of the file at the path now, or null when there is none. */
@@ -392,7 +542,15 @@ public final class RollingFileSink implements AutoCloseable {
             nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
             return;
         }
+        if (!Objects.equals(fileKey, identity())) {
+            return; // moved by another program: reopenIfReplaced reports it; this is no time to roll
+        }
         closeChannel();
+        if (directoryLock != null) {
+            // before the rename: a process killed between the two still leaves the others looking (a bump without a
+            // rename costs them one stat)
+            generation = directoryLock.bumpGeneration(slot); // other writers move to the new file before they write
+        }
         try {
             move(path, staged);
         } catch (IOException e) {
@@ -439,6 +597,11 @@ public final class RollingFileSink implements AutoCloseable {
             written = size;
             committed = size;
             contentBytes = size;
+            if (size == 0 && headerOnCreate && pendingHeader == null) {
+                // under the directory lock: of several processes opening a new file, one writes the header
+                writeFully(ByteBuffer.wrap(header.firstLine(0, null, clock.millis())));
+                contentBytes = 0;
+            }
         } catch (IOException e) {
             ch.close();
             throw e;
@@ -457,7 +620,9 @@ public final class RollingFileSink implements AutoCloseable {
         long now = clock.millis();
         if (channel != null && written > committed) {
             try {
-                channel.truncate(committed); // drop a partly written record: the retry writes it whole
+                // drop a partly written record (the retry writes it whole); the file may hold other processes' records,
+                // but none after ours: we hold the lock
+                channel.truncate(channel.size() - (written - committed));
                 written = committed;
             } catch (IOException ignored) {
                 // the file is already failing; the reopen starts a fresh line after any fragment

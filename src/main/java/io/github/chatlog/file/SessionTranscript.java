@@ -22,6 +22,7 @@ final class SessionTranscript {
     boolean retired; // ended or reaped: a writer that finds this must look the session up again
     volatile boolean referenced;   // written to since the clock hand last passed: spared once when closing one
     volatile long lastEntryMillis; // for the idle reaper
+    volatile long lastWriteWallMillis; // the system time of this process's last write, to compare with the file's
 
     private int users;
     private int assistants;

@@ -9,12 +9,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Archive names by UTC rollover time: {@code {dir}/{prefix}_{yyyy-MM-dd_HH-mm-ss-SSS}.log.gz}. Two rollovers in one
- * millisecond, or an archive left by an earlier run with the same time, move the name on by a millisecond, so names
- * never collide, stay in time order, and an existing archive is never overwritten. Thread-safe.
+ * Archive names by UTC rollover time: {@code {dir}/{prefix}_{yyyy-MM-dd_HH-mm-ss-SSS}.log.gz}. A new name is never
+ * earlier than the newest archive already there (of this process, an earlier run or another process): it takes
+ * {@code max(now, newest + 1 ms)}. So names never collide, an existing archive is never overwritten, and name order is
+ * write order even after the system clock stepped backwards, which retention relies on to delete the oldest data.
+ * Thread-safe.
  */
 public final class TimestampArchiveNaming implements ArchiveNaming {
 
@@ -45,7 +48,8 @@ public final class TimestampArchiveNaming implements ArchiveNaming {
     @Override
     public synchronized Path next(long nowMillis) throws IOException {
         Files.createDirectories(directory);
-        long millis = Math.max(nowMillis, lastMillis == Long.MIN_VALUE ? nowMillis : lastMillis + 1);
+        long newest = Math.max(lastMillis, newestExisting());
+        long millis = newest == Long.MIN_VALUE ? nowMillis : Math.max(nowMillis, newest + 1);
         while (true) {
             String staged = prefix + "_" + STAMP.format(Instant.ofEpochMilli(millis)) + ".log";
             Path stagedPath = directory.resolve(staged);
@@ -57,6 +61,21 @@ public final class TimestampArchiveNaming implements ArchiveNaming {
             }
             millis++;
         }
+    }
+
+    /** The stamp of the newest archive, staged file or temporary file in the directory; MIN_VALUE when none. */
+    private long newestExisting() throws IOException {
+        Pattern any = Pattern.compile(Pattern.quote(prefix + "_") + "(" + STAMP_REGEX + ")\\.log.*");
+        String newest = null;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, prefix + "_*")) {
+            for (Path p : dir) {
+                Matcher m = any.matcher(p.getFileName().toString());
+                if (m.matches() && (newest == null || m.group(1).compareTo(newest) > 0)) {
+                    newest = m.group(1);
+                }
+            }
+        }
+        return newest == null ? Long.MIN_VALUE : Instant.from(STAMP.parse(newest)).toEpochMilli();
     }
 
     @Override
@@ -79,6 +98,7 @@ public final class TimestampArchiveNaming implements ArchiveNaming {
         return compression;
     }
 
+    @Override
     public Path directory() {
         return directory;
     }

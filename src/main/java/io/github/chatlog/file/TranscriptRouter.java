@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Entries without a session id (null, empty or blank) go to the default session, {@code defaultSession}, in
  *       the file named after it. A real session whose id is that same name is another conversation and never
  *       shares that file: its file carries the longer, hashed form of the name ({@code default-<16 hex>}).</li>
+ *   <li>Several processes may share the directory (SPEC §11): the session's first-entry time, which names its file,
+ *       is remembered in the directory's {@link DirectoryLock}, so a session that moves to another process appends to
+ *       the same file; the file's header is written by whoever creates it, under the lock; an idle session that
+ *       another process wrote to since is closed without a footer (the last writer writes it).</li>
  * </ul>
  */
 public final class TranscriptRouter implements AutoCloseable {
@@ -74,6 +78,8 @@ public final class TranscriptRouter implements AutoCloseable {
     private final AtomicInteger openNow = new AtomicInteger();
     private final AtomicInteger openPeak = new AtomicInteger();
     private final ArchiveCompressor compressor;
+    private volatile DirectoryLock directoryLock;
+    private final Path lockDirectory;
 
     public TranscriptRouter(SessionFileNames names, TranscriptFormat format, FileSettings settings, Compression compression,
                             int maxOpenFiles, long idleTimeoutMs, SessionRetention retention, String defaultSession,
@@ -89,7 +95,9 @@ public final class TranscriptRouter implements AutoCloseable {
         this.status = status;
         this.clock = clock;
         this.permits = new Semaphore(maxOpenFiles);
-        this.compressor = new ArchiveCompressor(status);
+        Path chats = names.directory().toAbsolutePath();
+        this.lockDirectory = chats.getParent() != null ? chats.getParent() : chats; // the log directory: chats/ holds only transcripts
+        this.compressor = new ArchiveCompressor(status, lockDirectory);
     }
 
     /** Creates the chats directory; throws when that is impossible. */
@@ -97,6 +105,12 @@ public final class TranscriptRouter implements AutoCloseable {
         settings.modes().createDirectories(names.directory());
         if (!Files.isWritable(names.directory())) {
             throw new IOException(names.directory() + " is not writable");
+        }
+        try {
+            directoryLock = DirectoryLock.open(lockDirectory);
+        } catch (IOException | RuntimeException e) {
+            status.warn("cannot use the lock file in " + lockDirectory + " (" + e + "); a session that moves "
+                    + "to another process continues in a file of its own there");
         }
     }
 
@@ -120,6 +134,7 @@ public final class TranscriptRouter implements AutoCloseable {
                     return; // reported
                 }
                 t.sink.write(bytes);
+                t.lastWriteWallMillis = System.currentTimeMillis();
                 t.count(entry);
                 if (!t.referenced) {
                     t.referenced = true;
@@ -164,7 +179,11 @@ public final class TranscriptRouter implements AutoCloseable {
                 if (!t.retired && !closed && now - t.lastEntryMillis >= idleTimeoutMs) {
                     // remembered before it leaves the map, so an entry arriving meanwhile reopens this same file
                     remembered.put(t.sessionId, t.path);
-                    finish(t, t.lastEntryMillis);
+                    if (writtenElsewhereSince(t)) {
+                        retire(t); // the session goes on in another process: its last writer ends it
+                    } else {
+                        finish(t, t.lastEntryMillis);
+                    }
                     reaped++;
                 }
             } finally {
@@ -226,6 +245,11 @@ public final class TranscriptRouter implements AutoCloseable {
             }
         }
         compressor.close();
+        DirectoryLock lock = directoryLock;
+        if (lock != null) {
+            directoryLock = null;
+            lock.release();
+        }
     }
 
     /** Descriptors open now. */
@@ -248,8 +272,9 @@ public final class TranscriptRouter implements AutoCloseable {
         return key.isEmpty() ? defaultSession : key;
     }
 
-    private SessionTranscript create(String id, long startMillis) {
+    private SessionTranscript create(String id, long entryMillis) {
         Path path = remembered.get(id);
+        long startMillis = path == null ? sharedStart(id, entryMillis) : entryMillis;
         if (path == null) {
             path = names.resolve(id.isEmpty() ? SessionFileNames.safeId(defaultSession) : id.equals(defaultSession)
                     ? SessionFileNames.longSafeId(id, 0) : SessionFileNames.safeId(id), startMillis);
@@ -260,6 +285,50 @@ public final class TranscriptRouter implements AutoCloseable {
             }
         }
         return new SessionTranscript(id, path, startMillis);
+    }
+
+    /**
+     * The session's first-entry time as the first process that saw it recorded it in the directory lock, as long as its
+     * file is still there; otherwise {@code entryMillis}, recorded now for the processes to come.
+     */
+    private long sharedStart(String id, long entryMillis) {
+        DirectoryLock lock = directoryLock;
+        if (lock == null) {
+            return entryMillis;
+        }
+        int slot = DirectoryLock.slotOf("session " + id);
+        java.nio.channels.FileLock held;
+        try {
+            held = lock.lock(slot);
+        } catch (IOException e) {
+            return entryMillis;
+        }
+        try {
+            long known = lock.remembered(slot, id, Long.MIN_VALUE);
+            if (known != Long.MIN_VALUE && Files.exists(names.resolve(SessionFileNames.safeId(id), known),
+                    LinkOption.NOFOLLOW_LINKS)) {
+                return known;
+            }
+            lock.remember(slot, id, entryMillis);
+            return entryMillis;
+        } catch (RuntimeException e) {
+            return entryMillis;
+        } finally {
+            lock.unlock(slot, held);
+        }
+    }
+
+    /** Whether another process appended to the session's file after this one last wrote it. */
+    private boolean writtenElsewhereSince(SessionTranscript t) {
+        if (!settings.immediateFlush()) {
+            return false; // our own buffered entries reach the file later than we wrote them: no telling apart
+        }
+        try {
+            long modified = Files.getLastModifiedTime(t.path, LinkOption.NOFOLLOW_LINKS).toMillis();
+            return modified > t.lastWriteWallMillis + 1000; // file times may be coarse; a second of slack
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private boolean claim(Path path, String id) {
@@ -281,6 +350,10 @@ public final class TranscriptRouter implements AutoCloseable {
         if (!footer.isEmpty() && (t.sink != null || openFile(t))) {
             t.sink.write(footer.getBytes(StandardCharsets.UTF_8));
         }
+        retire(t);
+    }
+
+    private void retire(SessionTranscript t) {
         closeFile(t);
         t.retired = true;
         sessions.remove(t.sessionId, t);
@@ -304,15 +377,13 @@ public final class TranscriptRouter implements AutoCloseable {
             status.error("cannot write the transcript of session '" + t.sessionId + "' to " + t.path + ": " + e, e);
             return false;
         }
-        boolean fresh;
-        try {
-            fresh = !Files.exists(t.path) || Files.size(t.path) == 0;
-        } catch (IOException e) {
-            fresh = false;
-        }
         byte[] header = format.header(shownId(t.sessionId), t.startMillis).getBytes(StandardCharsets.UTF_8);
         RollingFileSink sink = new RollingFileSink(t.path, settings, new IndexedArchiveNaming(t.path, compression),
                 null, compressor, (size, archive, when) -> header, status, clock);
+        sink.coordinateIn(lockDirectory);
+        if (header.length > 0) {
+            sink.startNewFilesWithHeader(); // written by the sink under the lock, once, whoever creates the file
+        }
         try {
             sink.open();
         } catch (IOException | RuntimeException e) {
@@ -325,9 +396,6 @@ public final class TranscriptRouter implements AutoCloseable {
         enqueue(t);
         int now = openNow.incrementAndGet();
         openPeak.accumulateAndGet(now, Math::max);
-        if (fresh && header.length > 0) {
-            sink.write(header);
-        }
         return true;
     }
 

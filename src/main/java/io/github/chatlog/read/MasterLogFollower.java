@@ -1,5 +1,6 @@
 package io.github.chatlog.read;
 
+import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.MasterLineFormat;
 
@@ -21,7 +22,12 @@ import java.util.function.Consumer;
 /**
  * Follows the master log as it grows, like {@code tail -F}: complete lines are handed over as they are written; when
  * the file is rolled (or moved or deleted by another tool), the rest of the old file is read and the new one followed
- * from its start, so no line is missed or repeated across a rollover.
+ * from its start, so no line is missed or repeated across a rollover. A file truncated in place (logrotate's
+ * {@code copytruncate}) is read again from its start.
+ *
+ * <p>After a rollover the new file's first line names the archive the file before it became; the archives rolled
+ * since the last line handed over are read up to that one and no further. (Listing "the archives now" instead would,
+ * on a busy machine, also take in the new file itself once it rolled too, and hand its lines over twice.)
  */
 public final class MasterLogFollower {
 
@@ -57,21 +63,33 @@ public final class MasterLogFollower {
                         continue;
                     }
                     partial.reset();
-                    if (rolled && last[0] != null) {
-                        // several rollovers may have happened since the last look: read the archives made since
-                        catchUp(last[0], tracking);
-                    } else if (!fromStart) {
+                    if (!rolled && !fromStart) {
                         channel.position(channel.size());
                     }
                 }
+                if (rolled) {
+                    String first = firstLine(channel);
+                    if (first == null && sameFile(key)) {
+                        Thread.sleep(pollMillis); // created, its first line not yet written
+                        continue;
+                    }
+                    if (first != null && last[0] != null) {
+                        catchUp(last[0], MasterLineFormat.parse(first), tracking);
+                    }
+                    rolled = false;
+                }
                 boolean read = drain(channel, buf, partial, tracking);
                 if (!read) {
-                    Object now = identity();
-                    if (now == null || !now.equals(key)) {
+                    if (!sameFile(key)) {
                         drain(channel, buf, partial, tracking); // what was written before it was rolled
                         channel.close();
                         channel = null;
                         rolled = true;
+                        continue;
+                    }
+                    if (channel.size() < channel.position()) {
+                        channel.position(0); // truncated in place: what is there now was written since
+                        partial.reset();
                         continue;
                     }
                     Thread.sleep(pollMillis);
@@ -85,31 +103,70 @@ public final class MasterLogFollower {
     }
 
     /**
-     * After a rollover: hands over the lines after {@code lastSeen} from the archives rolled since; the new live file
-     * is then read from its start.
+     * After a rollover: hands over the lines after {@code lastSeen} from the archives rolled since, up to and including
+     * the one {@code header} (the new live file's first line) names; the new live file is then read from its start.
+     * Nothing when the new file does not start with a rotation line (it was moved by another tool: there is no archive).
      */
-    private void catchUp(MasterLine lastSeen, Consumer<MasterLine> sink) {
+    private void catchUp(MasterLine lastSeen, MasterLine header, Consumer<MasterLine> sink) {
+        if (header == null || !EventTypes.SYSTEM_LOG_ROTATED.equals(header.eventType())) {
+            return;
+        }
+        String named = header.value("archive");
+        if (named == null) {
+            return;
+        }
+        String bound = stagedName(Path.of(named).getFileName().toString());
         MasterLogReader reader = MasterLogReader.of(liveFile);
-        boolean passed = false;
-        for (Path archive : reader.archives()) {
-            if (MasterLogReader.archiveStamp(archive).compareTo(lastSeen.timestamp()) < 0) {
-                continue; // rolled before the last line we handed over was written
-            }
-            List<MasterLine> lines = reader.readArchive(archive);
-            int start = 0;
-            if (!passed) {
-                int at = lines.lastIndexOf(lastSeen);
-                if (at >= 0) {
-                    start = at + 1;
-                    passed = true;
-                } else {
-                    continue; // not yet at the archive that holds what we read from the old file
-                }
-            }
-            for (MasterLine l : lines.subList(start, lines.size())) {
-                sink.accept(l);
+        List<Path> archives = reader.archives();
+        int newest = -1;
+        for (int i = archives.size() - 1; i >= 0 && newest < 0; i--) {
+            if (stagedName(archives.get(i).getFileName().toString()).equals(bound)) {
+                newest = i;
             }
         }
+        // back from there to the archive that holds the last line handed over (normally that same one)
+        for (int i = newest; i >= 0; i--) {
+            List<MasterLine> lines = reader.readArchive(archives.get(i));
+            int at = lines.lastIndexOf(lastSeen);
+            if (at < 0) {
+                continue;
+            }
+            lines.subList(at + 1, lines.size()).forEach(sink);
+            for (int j = i + 1; j <= newest; j++) {
+                reader.readArchive(archives.get(j)).forEach(sink);
+            }
+            return;
+        }
+    }
+
+    private static String stagedName(String archiveName) {
+        return archiveName.endsWith(".gz") ? archiveName.substring(0, archiveName.length() - 3) : archiveName;
+    }
+
+    /** The file's first complete line, read without moving the channel; null when it has none yet. */
+    private static String firstLine(FileChannel channel) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(8 * 1024);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long at = 0;
+        while (true) {
+            head.clear();
+            int n = channel.read(head, at);
+            if (n <= 0) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                if (head.get(i) == '\n') {
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+                line.write(head.get(i));
+            }
+            at += n;
+        }
+    }
+
+    private boolean sameFile(Object key) {
+        Object now = identity();
+        return now != null && now.equals(key);
     }
 
     private static boolean drain(FileChannel channel, ByteBuffer buf, ByteArrayOutputStream partial,

@@ -34,13 +34,19 @@ import java.util.zip.GZIPInputStream;
  * SQLite store. Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
  * is not added again, so a second run adds nothing. Resumable: how far each file was read is kept in
  * {@code ingest_files} and committed with the rows, so an interrupted run continues where it stopped. Safe to run while
- * the application logs: only complete lines and entries are read.
+ * the application logs: only complete lines and entries are read. A damaged file (a truncated or corrupt gzip archive)
+ * does not stop the run: what it holds before the damage is loaded, the file is named in {@link Result#damaged}, and
+ * the run goes on with the other files; it is read again (and named again) by the next run.
  */
 public final class Ingest {
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param damaged one line per file that could not be read to its end: its path in the log directory and why
+     */
     public record Result(long files, long filesSkipped, long events, long eventsAlreadyStored, long messages,
-                         long messagesAlreadyStored) {
+                         long messagesAlreadyStored, List<String> damaged) {
     }
 
     private static final int COMMIT_EVERY = 2_000;
@@ -55,6 +61,7 @@ public final class Ingest {
     private long totalBytes;
     private long doneBytes;
     private long lastProgress;
+    private final List<String> damaged = new ArrayList<>();
 
     /**
      * @param dir      the log directory ({@code CHATLOG_DIR})
@@ -92,14 +99,20 @@ public final class Ingest {
         if (progress != null && totalBytes > 0) {
             progress.printf("ingest: 100%% (%s)%n", megabytes(totalBytes));
         }
-        return new Result(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        return new Result(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], List.copyOf(damaged));
     }
 
     private void ingestMasterFile(EventStore store, Path file, boolean live, long[] counts) throws SQLException, IOException {
         long size = sizeOrZero(file);
         String key = dir.relativize(file).toString().replace('\\', '/');
         FileState state = state(store, key);
-        String head = firstLine(file);
+        String head;
+        try {
+            head = firstLine(file);
+        } catch (IOException e) {
+            damaged(key, e);
+            return;
+        }
         long start = 0;
         if (state != null && state.head.equals(head)) {
             if (state.done >= size) {
@@ -133,7 +146,7 @@ public final class Ingest {
             InputStream in = new BufferedInputStream(raw, 64 * 1024);
             int pending = 0;
             int b;
-            while ((b = in.read()) >= 0) {
+            while ((b = readOrDamaged(in, key)) >= 0) {
                 if (b != '\n') {
                     line.write(b);
                     continue;
@@ -161,6 +174,10 @@ public final class Ingest {
                     report(position - start);
                 }
             }
+            if (damagedNow(key)) {
+                store.commit(); // the lines before the damage; no state saved, so the next run looks again
+                return;
+            }
             // a last line without its line break is still being written: left for the next run
             saveState(store, key, live ? position : size, live ? position : size, head);
             store.commit();
@@ -180,11 +197,22 @@ public final class Ingest {
         }
         counts[0]++;
         String text;
+        boolean cut = false;
         try (InputStream in = open(file)) {
             if (in == null) {
                 return;
             }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            try {
+                in.transferTo(read);
+            } catch (IOException e) {
+                damaged(key, e);
+                cut = true;
+            }
+            text = read.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            damaged(key, e); // not even its start could be read
+            return;
         }
         String name = file.getFileName().toString();
         Matcher m = TRANSCRIPT_NAME.matcher(name);
@@ -192,17 +220,43 @@ public final class Ingest {
         long start = m.matches() ? LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
                 .atZone(zone).toInstant().toEpochMilli() : Files.getLastModifiedTime(file).toMillis();
         int pending = 0;
-        for (LogEntry e : TranscriptParser.parse(text, fallbackId, start, zone)) {
+        List<LogEntry> entries = TranscriptParser.parse(text, fallbackId, start, zone);
+        if (cut && !entries.isEmpty()) {
+            entries = entries.subList(0, entries.size() - 1); // the last one may be cut short by the damage
+        }
+        for (LogEntry e : entries) {
             counts[store.insert(StoreRecord.Message.of(e, fallbackId)) ? 4 : 5]++;
             if (++pending >= COMMIT_EVERY) {
                 store.commit();
                 pending = 0;
             }
         }
-        saveState(store, key, size, size, "");
+        if (!cut) {
+            saveState(store, key, size, size, "");
+        }
         store.commit();
         doneBytes += size;
         report(0);
+    }
+
+    /** The next byte, or -1 at the end or where the file is damaged (recorded). */
+    private int readOrDamaged(InputStream in, String key) {
+        try {
+            return in.read();
+        } catch (IOException e) {
+            damaged(key, e);
+            return -1;
+        }
+    }
+
+    private void damaged(String key, IOException e) {
+        String why = e instanceof java.io.EOFException ? "cut short (" + e.getMessage() + ")"
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        damaged.add(key + ": " + why);
+    }
+
+    private boolean damagedNow(String key) {
+        return !damaged.isEmpty() && damaged.get(damaged.size() - 1).startsWith(key + ": ");
     }
 
     private record FileState(long size, long done, String head) {

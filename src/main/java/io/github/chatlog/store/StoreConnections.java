@@ -34,6 +34,24 @@ public final class StoreConnections {
         }
     }
 
+    /** The database file a plain {@code jdbc:sqlite:} URL names; null for memory, {@code file:} URIs and other URLs. */
+    public static Path databaseFile(String url) {
+        if (url == null || !url.startsWith(PREFIX)) {
+            return null;
+        }
+        String file = url.substring(PREFIX.length());
+        int query = file.indexOf('?');
+        file = query >= 0 ? file.substring(0, query) : file;
+        if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
+            return null;
+        }
+        try {
+            return Path.of(file);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Opens {@code url} (creating the database's folder) and applies the schema; what it creates is owner-only. */
     public static Connection open(String url, int busyTimeoutMs) throws SQLException {
         return open(url, busyTimeoutMs, FileModes.OWNER_ONLY);
@@ -47,22 +65,18 @@ public final class StoreConnections {
         if (!driverPresent()) {
             throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
         }
-        if (url.startsWith(PREFIX)) {
-            String file = url.substring(PREFIX.length());
-            int query = file.indexOf('?');
-            file = query >= 0 ? file.substring(0, query) : file;
-            if (!file.isEmpty() && !file.equals(":memory:") && !file.startsWith("file:")) {
-                try {
-                    Path db = Path.of(file).toAbsolutePath();
-                    if (db.getParent() != null) {
-                        modes.createDirectories(db.getParent());
-                    }
-                    if (!Files.exists(db)) {
-                        modes.createFile(db); // before SQLite creates it with the umask's permissions
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    throw new SQLException("cannot create the folder of " + file + ": " + e, e);
+        Path file = databaseFile(url);
+        if (file != null) {
+            try {
+                Path db = file.toAbsolutePath();
+                if (db.getParent() != null) {
+                    modes.createDirectories(db.getParent());
                 }
+                if (!Files.exists(db)) {
+                    modes.createFile(db); // before SQLite creates it with the umask's permissions
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new SQLException("cannot create the folder of " + file + ": " + e, e);
             }
         }
         Properties p = new Properties();

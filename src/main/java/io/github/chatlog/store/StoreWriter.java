@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * error) waits for room up to {@code blockTimeoutMs}, so a slow or locked database slows the logging caller rather than
  * losing it; other events are dropped when the queue is full, counted, and reported at most every
  * {@value #REPORT_EVERY_MS} ms. A failed transaction is retried with growing pauses; {@link #close} drains the queue.
+ *
+ * <p>A database file deleted or replaced while logging (SQLite would go on writing into the deleted file, and every
+ * record would be gone) is noticed by one {@code stat} around each transaction: a status warning, then the store is
+ * opened again at its path (recreated with its schema) and the batch that may have gone into the old file is written
+ * again into the new one.
  */
 public final class StoreWriter implements AutoCloseable {
 
@@ -40,6 +45,8 @@ public final class StoreWriter implements AutoCloseable {
     private volatile boolean stopping;
     private Thread thread;
     private EventStore store;
+    private final java.nio.file.Path databaseFile;
+    private Object databaseKey; // the identity of the file the store has open
 
     public StoreWriter(String url, int queueSize, int batchSize, int busyTimeoutMs, long blockTimeoutMs,
                        StatusReporter status) {
@@ -49,11 +56,13 @@ public final class StoreWriter implements AutoCloseable {
         this.blockTimeoutMs = blockTimeoutMs;
         this.status = status;
         this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.databaseFile = StoreConnections.databaseFile(url);
     }
 
     /** Opens the database (so a bad URL or a missing driver fails here) and starts the writer thread. */
     public void start(String threadName) throws SQLException {
         store = EventStore.open(url, busyTimeoutMs);
+        databaseKey = identity();
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -133,7 +142,14 @@ public final class StoreWriter implements AutoCloseable {
         long failingSince = -1;
         for (int attempt = 0; ; attempt++) {
             try {
+                if (replaced()) {
+                    reopen();
+                }
                 store.write(batch);
+                if (replaced()) {
+                    reopen();
+                    store.write(batch); // it went into the deleted file: write it where it will be read
+                }
                 written.addAndGet(batch.size());
                 if (failingSince >= 0) {
                     status.warn("writing to " + url + " again after " + (System.currentTimeMillis() - failingSince) + " ms");
@@ -158,6 +174,33 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /** Whether the database file was deleted or replaced since the store opened it; reports it when so. */
+    private boolean replaced() {
+        if (databaseFile == null || databaseKey == null) {
+            return false;
+        }
+        Object now = identity();
+        if (databaseKey.equals(now)) {
+            return false;
+        }
+        status.warn(databaseFile + " was " + (now == null ? "deleted" : "replaced") + " while logging; "
+                + "recreating it and storing on (what was stored before is in the old file, if anyone kept it)");
+        databaseKey = now; // reported once; a successful reopen records the new file
+        return true;
+    }
+
+    private Object identity() {
+        if (databaseFile == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readAttributes(databaseFile, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     private void reopen() {
         try {
             store.close();
@@ -166,6 +209,7 @@ public final class StoreWriter implements AutoCloseable {
         }
         try {
             store = EventStore.open(url, busyTimeoutMs);
+            databaseKey = identity();
         } catch (SQLException e) {
             status.error("cannot reopen " + url + ": " + e.getMessage(), e);
         }

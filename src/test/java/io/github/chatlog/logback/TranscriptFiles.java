@@ -14,13 +14,15 @@ final class TranscriptFiles {
     private TranscriptFiles() {
     }
 
-    /** Every regular file below {@code dir}, sorted. */
+    /** Every regular file below {@code dir}, sorted; the log directory's lock file (a fixed name) is not one. */
     static List<Path> all(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(io.github.chatlog.file.DirectoryLock.FILE_NAME))
+                    .sorted().collect(Collectors.toList());
         }
     }
 

@@ -171,4 +171,33 @@ class EventStoreTest {
         }
         assertTrue(!Files.exists(dir.resolve("chatlog.db")));
     }
+
+    @Test
+    void aDatabaseDeletedWhileLoggingIsNoticedAndRecreated(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("chatlog.db");
+        try (LogbackFixture f = LogbackFixture.fromXml(config(dir, ""), dir)) {
+            EventStoreAppender store = (EventStoreAppender) f.context.getLogger("ROOT").getAppender("STORE");
+            for (int i = 0; i < 300; i++) {
+                f.logger("event").atInfo().addKeyValue("i", i).log("store:before");
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (store.written() < 300 && System.currentTimeMillis() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(store.written() >= 300, "stored before the deletion: " + store.written());
+            for (String suffix : new String[]{"", "-wal", "-shm"}) {
+                Files.deleteIfExists(dir.resolve("chatlog.db" + suffix)); // rm chatlog.db*
+            }
+            for (int i = 0; i < 300; i++) {
+                f.logger("event").atInfo().addKeyValue("i", i).log("store:after");
+            }
+            f.close(); // drains the queue
+            assertTrue(f.statusMessages(ch.qos.logback.core.status.Status.WARN).stream()
+                    .anyMatch(m -> m.contains(db.toString()) && m.contains("deleted")), "the deletion was reported");
+        }
+        assertTrue(Files.exists(db), "recreated");
+        assertEquals(List.of(List.of("300")), rows(db, "SELECT COUNT(DISTINCT raw_line) FROM events "
+                + "WHERE event_type = 'store:after'"));
+        assertEquals(List.of(List.of("300")), rows(db, "SELECT COUNT(*) FROM events WHERE event_type = 'store:after'"));
+    }
 }
