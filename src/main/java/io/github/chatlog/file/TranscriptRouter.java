@@ -365,9 +365,18 @@ public final class TranscriptRouter implements AutoCloseable {
      * retries.
      */
     private boolean openFile(SessionTranscript t) {
-        while (!permits.tryAcquire()) {
+        for (int attempt = 0; !permits.tryAcquire(); attempt++) {
             if (!closeLeastRecentlyUsed(t)) {
-                Thread.onSpinWait(); // every open session is busy writing: one will release soon
+                // every open session is busy writing: one will release soon. Spin briefly, then give the processor
+                // away: a writer holding a session may be a virtual thread waiting for a carrier, and a spinning
+                // thread that never yields would keep it from ever finishing (a livelock seen with 10,000 of them)
+                if (attempt < 16) {
+                    Thread.onSpinWait();
+                } else if (attempt < 64) {
+                    Thread.yield();
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(1_000_000L, 10_000L * (attempt - 63)));
+                }
             }
         }
         try {
