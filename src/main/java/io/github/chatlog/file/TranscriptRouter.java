@@ -73,6 +73,13 @@ public final class TranscriptRouter implements AutoCloseable {
     });
     private volatile boolean closed;
     private final Semaphore permits;
+    /**
+     * Opening a file (shared) against retention (exclusive): retention lists the sessions in use and deletes in one
+     * step that no open interleaves with, so a session that comes back to its old file while retention runs is either
+     * in the list or opens after the deletion, never into a file being deleted.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock retentionGuard =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final ConcurrentLinkedQueue<SessionTranscript> clockQueue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger clockSize = new AtomicInteger();
     private final AtomicInteger openNow = new AtomicInteger();
@@ -222,11 +229,16 @@ public final class TranscriptRouter implements AutoCloseable {
             return;
         }
         try {
-            Set<Path> inUse = new HashSet<>();
-            for (SessionTranscript t : sessions.values()) {
-                inUse.add(t.path);
+            retentionGuard.writeLock().lock();
+            try {
+                Set<Path> inUse = new HashSet<>();
+                for (SessionTranscript t : sessions.values()) {
+                    inUse.add(t.path);
+                }
+                retention.apply(clock.millis(), inUse);
+            } finally {
+                retentionGuard.writeLock().unlock();
             }
-            retention.apply(clock.millis(), inUse);
         } catch (IOException | RuntimeException e) {
             status.error("could not apply transcript retention in " + names.directory() + ": " + e, e);
         }
@@ -365,6 +377,15 @@ public final class TranscriptRouter implements AutoCloseable {
      * retries.
      */
     private boolean openFile(SessionTranscript t) {
+        retentionGuard.readLock().lock();
+        try {
+            return openFileGuarded(t);
+        } finally {
+            retentionGuard.readLock().unlock();
+        }
+    }
+
+    private boolean openFileGuarded(SessionTranscript t) {
         for (int attempt = 0; !permits.tryAcquire(); attempt++) {
             if (!closeLeastRecentlyUsed(t)) {
                 // every open session is busy writing: one will release soon. Spin briefly, then give the processor
