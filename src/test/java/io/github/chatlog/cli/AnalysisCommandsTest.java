@@ -175,7 +175,7 @@ class AnalysisCommandsTest {
                 dir.toString()).code());
         List<List<String>> rows = parseCsv(Files.readString(file));
         assertEquals(List.of("session_id", "timestamp", "role", "type", "content", "provider", "model", "latency_ms",
-                "tokens", "confidence"), rows.get(0));
+                "tokens", "confidence", "tool", "args", "result"), rows.get(0));
         assertEquals(1 + INJECTION.length + 2, rows.size());
         for (int i = 0; i < INJECTION.length; i++) {
             String cell = rows.get(i + 1).get(4);
@@ -184,7 +184,7 @@ class AnalysisCommandsTest {
             assertEquals(dangerous ? "'" + payload : payload, cell, "row " + i);
         }
         for (List<String> row : rows) {
-            assertEquals(10, row.size(), row.toString());
+            assertEquals(13, row.size(), row.toString());
             for (String cell : row) {
                 assertFalse(!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0, "not neutralised: " + cell);
             }
