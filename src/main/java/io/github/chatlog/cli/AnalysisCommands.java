@@ -151,8 +151,8 @@ final class AnalysisCommands {
                 out.println(TerminalText.json(sb.append('}').toString()));
             } else {
                 print(out, "all", stats.total());
-                out.printf(Locale.ROOT, "  error events in the master log %d (conversation errors above, plus errors "
-                        + "outside conversations)%n", masterErrors);
+                out.printf(Locale.ROOT, "  error events in the master log %d (error:* and llm:error, in "
+                        + "conversations or not)%n", masterErrors);
                 for (Map.Entry<String, ChatStats.Figures> g : stats.groups().entrySet()) {
                     out.println();
                     print(out, by + " " + g.getKey(), g.getValue());
