@@ -50,7 +50,10 @@ class AnalysisCommandsTest {
                 chat.atInfo().addKeyValue("role", "assistant").addKeyValue("model", i % 2 == 0 ? "even" : "odd")
                         .addKeyValue("latency_ms", i * 100).addKeyValue("tokens", 10).addKeyValue("tokens_in", 5)
                         .addKeyValue("confidence", i == 3 ? "0.2" : "0.9").log("answer " + i);
-                Thread.sleep(2);
+                long now = System.currentTimeMillis();
+                while (System.currentTimeMillis() == now) {
+                    Thread.onSpinWait(); // the next entries get a later time, which orders the hits
+                }
             }
             chat.atInfo().addKeyValue("type", "tool_call").addKeyValue("tool", "forecast")
                     .addKeyValue("args", "{\"city\":\"Lisbon\"}").addKeyValue("result", "sunny").log("");
