@@ -8,8 +8,9 @@ import io.github.chatlog.format.JsonText;
 import io.github.chatlog.json.JsonLines;
 import io.github.chatlog.json.ShippingFields;
 import io.github.chatlog.format.TerminalText;
-import io.github.chatlog.logback.EventStoreAppender;
 import io.github.chatlog.read.ChatStats;
+import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.Reflection;
 import io.github.chatlog.read.TranscriptDirectory;
 import io.github.chatlog.read.TranscriptSearch;
@@ -57,20 +58,30 @@ final class AnalysisCommands {
         String role;
         @Option(names = "--since", paramLabel = "AGO", description = "30m, 1h, 7d or an ISO time")
         String since;
-        @Option(names = "--limit", defaultValue = "10", description = "most hits (default ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "10", description = "most hits, 0 for all (default ${DEFAULT-VALUE})")
         int limit;
         @Option(names = "--json", description = "one JSON object per hit")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            Path db = dir.get().resolve(EventStoreAppender.DEFAULT_DB_NAME);
-            List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(dir.get(), db)
-                    ? TranscriptSearch.database(db, query, role, sinceMillis(since), limit)
-                    : TranscriptSearch.files(new TranscriptDirectory(dir.get(), dir.zone), query, role, sinceMillis(since), limit);
+            if (limit < 0) {
+                throw new CliSupport.UsageError("--limit takes 0 (all hits) or more, not " + limit);
+            }
+            Path logs = dir.existing();
+            Path db = logs.resolve(LogDirectoryNames.DATABASE);
+            int wanted = limit == 0 || limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : limit + 1; // one more: are there more?
+            List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(logs, db)
+                    ? TranscriptSearch.database(db, query, role, sinceMillis(since), wanted)
+                    : TranscriptSearch.files(new TranscriptDirectory(logs, dir.zone), query, role, sinceMillis(since), wanted);
+            boolean more = limit > 0 && hits.size() > limit;
+            if (more) {
+                hits = hits.subList(0, limit);
+            }
             PrintWriter out = spec.commandLine().getOut();
             for (TranscriptSearch.Hit h : hits) {
-                String where = h.file() != null ? dir.get().relativize(h.file()).toString() : "chatlog.db session " + h.sessionId();
+                String where = h.file() != null ? logs.relativize(h.file()).toString()
+                        : LogDirectoryNames.DATABASE + " session " + h.sessionId();
                 if (json) {
                     out.println(TerminalText.json(JsonLines.object(doc -> {
                         doc.string(ShippingFields.TIMESTAMP, Instant.ofEpochMilli(h.timestamp()).toString());
@@ -85,6 +96,12 @@ final class AnalysisCommands {
                 }
             }
             out.flush();
+            if (more) {
+                // on standard error, so a pipe or --json reader sees only hits
+                spec.commandLine().getErr().printf("chatlog: search: showing the newest %d hits; there are more "
+                        + "(--limit N for more, --limit 0 for all)%n", limit);
+                spec.commandLine().getErr().flush();
+            }
             return 0;
         }
     }
@@ -108,15 +125,19 @@ final class AnalysisCommands {
                 case "model" -> ChatStats.byModel();
                 case "provider" -> ChatStats.byProvider();
                 case "day" -> ChatStats.byDay(dir.zone);
-                default -> throw new IllegalArgumentException("--by takes model, provider or day, not '" + by + "'");
+                default -> throw new CliSupport.UsageError("--by takes model, provider or day, not '" + by + "'");
             };
             long from = sinceMillis(since);
             ChatStats stats = new ChatStats(group);
-            new TranscriptDirectory(dir.get(), dir.zone).forEach(t ->
+            Path logs = dir.existing();
+            new TranscriptDirectory(logs, dir.zone).forEach(t ->
                     stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
+            long masterErrors = ChatStats.masterLogErrors(MasterLogReader.of(logs.resolve(LogDirectoryNames.MASTER_LOG)),
+                    from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                StringBuilder sb = new StringBuilder("{\"total\":").append(json(stats.total()));
+                StringBuilder sb = new StringBuilder("{\"total\":").append(json(stats.total()))
+                        .append(",\"master_log_errors\":").append(masterErrors);
                 if (group != null) {
                     sb.append(",\"by_").append(by).append("\":{");
                     boolean first = true;
@@ -133,6 +154,8 @@ final class AnalysisCommands {
                 out.println(TerminalText.json(sb.append('}').toString()));
             } else {
                 print(out, "all", stats.total());
+                out.printf(Locale.ROOT, "  error events in the master log %d (error:* and llm:error, in "
+                        + "conversations or not)%n", masterErrors);
                 for (Map.Entry<String, ChatStats.Figures> g : stats.groups().entrySet()) {
                     out.println();
                     print(out, by + " " + g.getKey(), g.getValue());
@@ -200,7 +223,10 @@ final class AnalysisCommands {
             // the most recent entries across all sessions, oldest first
             java.util.PriorityQueue<LogEntry> recent = new java.util.PriorityQueue<>(
                     java.util.Comparator.comparingLong(LogEntry::timestamp));
-            new TranscriptDirectory(dir.get(), dir.zone).forEach(t -> {
+            if (limit < 1) {
+                throw new CliSupport.UsageError("--limit takes 1 or more, not " + limit);
+            }
+            new TranscriptDirectory(dir.existing(), dir.zone).forEach(t -> {
                 for (LogEntry e : t.entries()) {
                     recent.add(e);
                     if (recent.size() > limit) {
@@ -261,15 +287,16 @@ final class AnalysisCommands {
         @Override
         public Integer call() throws Exception {
             if (!List.of("jsonl", "csv", "md").contains(format)) {
-                throw new IllegalArgumentException("--format takes jsonl, csv or md, not '" + format + "'");
+                throw new CliSupport.UsageError("--format takes jsonl, csv or md, not '" + format + "'");
             }
+            Path logs = dir.existing();
             long from = sinceMillis(since);
             // without --out, the command's own output (standard output unless the caller set another)
             Writer writer = outFile != null ? Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)
                     : spec.commandLine().getOut();
             ConversationExport.Counts c;
             try {
-                c = ConversationExport.export(format, new TranscriptDirectory(dir.get(), dir.zone),
+                c = ConversationExport.export(format, new TranscriptDirectory(logs, dir.zone),
                         t -> session == null || session.equals(t.sessionId()), systemPrompt, minTurns,
                         e -> e.timestamp() >= from, writer);
             } finally {
@@ -305,8 +332,8 @@ final class AnalysisCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            LogPruner.Result r = new LogPruner(dir.get(), age(olderThan), compressAfter == null ? 0 : age(compressAfter),
-                    age(openWindow)).run(System.currentTimeMillis(), dryRun, note -> out.println(TerminalText.line(note)));
+            LogPruner.Result r = new LogPruner(dir.existing(), age("--older-than", olderThan),
+                    compressAfter == null ? 0 : age("--compress-after", compressAfter), age("--open-window", openWindow)).run(System.currentTimeMillis(), dryRun, note -> out.println(TerminalText.line(note)));
             out.printf("%s %d file(s), %s %d, %d bytes %s%n", dryRun ? "would delete" : "deleted", r.deleted().size(),
                     dryRun ? "would compress" : "compressed", r.compressed().size(), r.bytesFreed(),
                     dryRun ? "(not counting compression)" : "freed");
@@ -314,8 +341,8 @@ final class AnalysisCommands {
             return 0;
         }
 
-        private static long age(String text) {
-            Instant i = CliSupport.since(text);
+        private static long age(String option, String text) {
+            Instant i = CliSupport.since(option, text);
             return Duration.between(i, Instant.now()).toMillis();
         }
     }

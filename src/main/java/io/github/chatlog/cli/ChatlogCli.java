@@ -27,8 +27,25 @@ public final class ChatlogCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The Logback configuration (a class-path resource) of every command but {@code demo}: no appenders of the
+     * application, no files, library warnings on standard error. {@value}
+     */
+    static final String QUIET_LOGGING = "io/github/chatlog/cli/logback-cli.xml";
+
     public static void main(String[] args) {
+        // before anything touches SLF4J (sqlite-jdbc logs through it): a reading command run with an application's
+        // class path or -Dlogback.configurationFile must not start that application's appenders, which would write
+        // app:start/app:shutdown into the very logs it reads
+        if (!isDemo(args)) {
+            System.setProperty("logback.configurationFile", QUIET_LOGGING);
+        }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** Whether the command line runs {@code demo}, the one command that logs through the configuration in force. */
+    static boolean isDemo(String[] args) {
+        return args.length > 0 && args[0].equals("demo");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -44,8 +61,9 @@ public final class ChatlogCli implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
             // a message may quote logged data (a session id, a line of a file): shown escaped, on one line
-            err.println("chatlog: " + commandLine.getCommandName() + ": " + TerminalText.line(String.valueOf(ex.getMessage())));
-            return 1;
+            err.println("chatlog: " + commandLine.getCommandName() + ": " + TerminalText.line(String.valueOf(ex.getMessage()))
+                    + (ex instanceof CliSupport.UsageError ? " (try: chatlog help " + commandLine.getCommandName() + ")" : ""));
+            return ex instanceof CliSupport.UsageError ? 2 : 1;
         });
         return cl.execute(args);
     }

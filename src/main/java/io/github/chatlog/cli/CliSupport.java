@@ -1,8 +1,9 @@
 package io.github.chatlog.cli;
 
-import io.github.chatlog.logback.MasterLogAppender;
+import io.github.chatlog.read.LogDirectoryNames;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,21 +33,44 @@ final class CliSupport {
         @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
         ZoneId zone = ZoneId.systemDefault();
 
+        /** The log directory as given; it may not exist. */
         Path get() {
             return dir != null ? dir : Path.of(defaultDirectory());
+        }
+
+        /** The log directory, which must exist: a reading command never reports an empty result for a mistyped path. */
+        Path existing() {
+            Path d = get();
+            if (!Files.isDirectory(d)) {
+                throw new IllegalArgumentException("no log directory at " + d.toAbsolutePath()
+                        + (dir == null ? " (set --dir or CHATLOG_DIR)" : ""));
+            }
+            return d;
+        }
+    }
+
+    /** A wrong command line found while running a command (a value picocli could not check): exit code 2. */
+    static final class UsageError extends IllegalArgumentException {
+        UsageError(String message) {
+            super(message);
         }
     }
 
     static String defaultDirectory() {
-        String dir = System.getProperty(MasterLogAppender.DIR_PROPERTY);
+        String dir = System.getProperty(LogDirectoryNames.DIR_PROPERTY);
         if (dir == null) {
-            dir = System.getenv(MasterLogAppender.DIR_PROPERTY);
+            dir = System.getenv(LogDirectoryNames.DIR_PROPERTY);
         }
-        return dir == null || dir.isBlank() ? MasterLogAppender.DEFAULT_DIR : dir;
+        return dir == null || dir.isBlank() ? LogDirectoryNames.DEFAULT_DIR : dir;
     }
 
     /** {@code 30m}, {@code 1h}, {@code 7d}, {@code 2w} before now; or an ISO-8601 instant. Null for null. */
     static Instant since(String text) {
+        return since("--since", text);
+    }
+
+    /** {@link #since(String)} for the option named {@code option}, which error messages name. */
+    static Instant since(String option, String text) {
         if (text == null) {
             return null;
         }
@@ -65,7 +89,7 @@ final class CliSupport {
         try {
             return Instant.parse(text.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--since takes 30m, 1h, 7d, 2w or an ISO-8601 time, not '" + text + "'");
+            throw new UsageError(option + " takes 30m, 1h, 7d, 2w or an ISO-8601 time, not '" + text + "'");
         }
     }
 

@@ -6,6 +6,7 @@ import io.github.chatlog.json.MasterLineEntries;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.EventQuery;
+import io.github.chatlog.read.LogDirectoryNames;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.SessionSummaryRow;
@@ -55,7 +56,7 @@ final class ReadCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Path live = dir.get().resolve("master.log");
+            Path live = dir.existing().resolve(LogDirectoryNames.MASTER_LOG);
             EventQuery query = EventQuery.ALL.types(types.toArray(String[]::new));
             List<MasterLine> last = new ArrayList<>();
             if (session == null) {
@@ -106,7 +107,7 @@ final class ReadCommands {
         @Override
         public Integer call() {
             Instant from = CliSupport.since(since);
-            String text = MasterLogReader.of(dir.get().resolve("master.log")).logText(from);
+            String text = MasterLogReader.of(dir.existing().resolve(LogDirectoryNames.MASTER_LOG)).logText(from);
             PrintWriter out = spec.commandLine().getOut();
             if (!text.isEmpty()) {
                 out.println(TerminalText.text(text));
@@ -116,7 +117,8 @@ final class ReadCommands {
         }
     }
 
-    @Command(name = "sessions", description = "The conversations: id, started, ended, turns, tokens, errors, file.")
+    @Command(name = "sessions", description = "The conversations: id, conversation number, started, ended, turns, "
+            + "tokens, errors, file.")
     static final class Sessions implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
@@ -130,7 +132,8 @@ final class ReadCommands {
         @Override
         public Integer call() {
             Instant from = CliSupport.since(since);
-            List<SessionSummaryRow> rows = new TranscriptDirectory(dir.get(), dir.zone)
+            Path logs = dir.existing();
+            List<SessionSummaryRow> rows = new TranscriptDirectory(logs, dir.zone)
                     .sessions(from == null ? Long.MIN_VALUE : from.toEpochMilli());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -142,10 +145,12 @@ final class ReadCommands {
                     sb.append(",\"turns\":").append(r.turns()).append(",\"tokens\":").append(r.tokens())
                             .append(",\"errors\":").append(r.errors());
                     JsonText.field(sb, "file", r.file().toString());
+                    sb.append(",\"conversation\":").append(r.conversation())
+                            .append(",\"conversations\":").append(r.conversations());
                     out.println(TerminalText.json(sb.append('}').toString()));
                 }
             } else {
-                table(out, dir.get(), rows);
+                table(out, logs, rows);
             }
             out.flush();
             return 0;
@@ -158,7 +163,8 @@ final class ReadCommands {
     /**
      * The sessions table. Ids are shown on one line with control characters escaped, in a column as wide as the widest
      * (by terminal columns: an emoji or CJK character takes two), at most {@link #MAX_ID_COLUMNS}; longer ids are cut
-     * with {@code …} (the full id is in {@code --json}).
+     * with {@code …} (the full id is in {@code --json}). {@code #} numbers the conversations of an id used more than
+     * once, oldest first ({@code show ID --conversation N}); it is empty for an id with one conversation.
      */
     private static void table(PrintWriter out, Path dir, List<SessionSummaryRow> rows) {
         List<String> ids = rows.stream().map(r -> TerminalText.line(r.sessionId())).toList();
@@ -166,11 +172,13 @@ final class ReadCommands {
         for (String id : ids) {
             idColumns = Math.max(idColumns, Math.min(MAX_ID_COLUMNS, TerminalText.width(id)));
         }
-        String format = "%s  %-19s  %-19s  %5s  %7s  %6s  %s%n";
-        out.printf(format, TerminalText.fit("SESSION", idColumns), "STARTED", "ENDED", "TURNS", "TOKENS", "ERRORS", "FILE");
+        String format = "%s  %3s  %-19s  %-19s  %5s  %7s  %6s  %s%n";
+        out.printf(format, TerminalText.fit("SESSION", idColumns), "#", "STARTED", "ENDED", "TURNS", "TOKENS", "ERRORS",
+                "FILE");
         for (int i = 0; i < rows.size(); i++) {
             SessionSummaryRow r = rows.get(i);
-            out.printf(format, TerminalText.fit(ids.get(i), idColumns), CliSupport.time(r.started()),
+            out.printf(format, TerminalText.fit(ids.get(i), idColumns), r.conversations() > 1 ? r.conversation() : "",
+                    CliSupport.time(r.started()),
                     CliSupport.time(r.ended()), r.turns(), r.tokens(), r.errors(),
                     TerminalText.line(dir.relativize(r.file()).toString()));
         }
@@ -185,12 +193,30 @@ final class ReadCommands {
         CommandSpec spec;
         @Parameters(paramLabel = "SESSION", description = "the session id")
         String session;
+        @Option(names = "--conversation", paramLabel = "N",
+                description = "which conversation of an id used several times: 1 the oldest (default: the newest)")
+        Integer conversation;
 
         @Override
         public Integer call() throws IOException {
-            TranscriptDirectory.Transcript t = new TranscriptDirectory(dir.get(), dir.zone).transcript(session);
-            if (t == null) {
-                throw new IllegalArgumentException("no transcript for session '" + session + "' in " + dir.get().resolve("chats"));
+            Path logs = dir.existing();
+            List<TranscriptDirectory.Transcript> all = new TranscriptDirectory(logs, dir.zone).conversations(session);
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException("no transcript for session '" + session + "' in "
+                        + logs.resolve(LogDirectoryNames.CHATS));
+            }
+            if (conversation != null && (conversation < 1 || conversation > all.size())) {
+                throw new CliSupport.UsageError("--conversation takes 1 to " + all.size() + " for session '" + session
+                        + "', not " + conversation);
+            }
+            int n = conversation != null ? conversation : all.size();
+            TranscriptDirectory.Transcript t = all.get(n - 1);
+            if (all.size() > 1) {
+                // on standard error: the transcript on standard output stays exactly the file's
+                spec.commandLine().getErr().printf("chatlog: show: session '%s' has %d conversations; this is %d "
+                        + "(%s); --conversation N shows another%n", TerminalText.line(session), all.size(), n,
+                        TerminalText.line(logs.relativize(t.file()).toString()));
+                spec.commandLine().getErr().flush();
             }
             PrintWriter out = spec.commandLine().getOut();
             for (Path part : t.parts()) {

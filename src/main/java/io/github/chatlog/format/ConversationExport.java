@@ -36,8 +36,12 @@ public final class ConversationExport {
     public record Counts(int sessions, int skippedNoAssistant, int skippedFewTurns, long entries) {
     }
 
+    /**
+     * The CSV header. {@code role} is empty for a tool call, decision or error that has no role of its own (the
+     * {@code type} says what it is); {@code tool}, {@code args} and {@code result} are a tool call's.
+     */
     public static final List<String> CSV_COLUMNS = List.of("session_id", "timestamp", "role", "type", "content",
-            "provider", "model", "latency_ms", "tokens", "confidence");
+            "provider", "model", "latency_ms", "tokens", "confidence", ChatKeys.TOOL, ChatKeys.ARGS, ChatKeys.RESULT);
 
     private ConversationExport() {
     }
@@ -150,10 +154,14 @@ public final class ConversationExport {
     static String csvRow(String sessionId, LogEntry e) {
         String content = e.error() != null ? (e.message().isEmpty() ? e.error().describe()
                 : e.message() + " - " + e.error().describe()) : e.message();
+        String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+        String role = !ChatKeys.TYPE_MESSAGE.equals(type) && (e.role() == null || LogEntry.DEFAULT_ROLE.equals(e.role()))
+                ? "" : nonNull(e.role());
         List<String> cells = List.of(sessionId, Instant.ofEpochMilli(e.timestamp()).toString(),
-                nonNull(e.role()), nonNull(e.entryType()), content, nonNull(e.value(ChatKeys.PROVIDER)),
+                role, nonNull(e.entryType()), content, nonNull(e.value(ChatKeys.PROVIDER)),
                 nonNull(e.value(ChatKeys.MODEL)), nonNull(e.value(ChatKeys.LATENCY_MS)), nonNull(e.value(ChatKeys.TOKENS)),
-                nonNull(e.value(ChatKeys.CONFIDENCE)));
+                nonNull(e.value(ChatKeys.CONFIDENCE)), nonNull(e.value(ChatKeys.TOOL)), nonNull(e.value(ChatKeys.ARGS)),
+                nonNull(e.value(ChatKeys.RESULT)));
         StringBuilder row = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

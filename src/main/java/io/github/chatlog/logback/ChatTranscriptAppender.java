@@ -1,5 +1,6 @@
 package io.github.chatlog.logback;
 
+import io.github.chatlog.read.LogDirectoryNames;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.event.ChatKeys;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** {@value}: the chats directory's name inside {@code CHATLOG_DIR}. */
-    public static final String DEFAULT_DIRECTORY_NAME = "chats";
+    public static final String DEFAULT_DIRECTORY_NAME = LogDirectoryNames.CHATS;
     /** {@value}. */
     public static final String DEFAULT_FORMAT = "text";
     /** {@value}. */

@@ -147,6 +147,21 @@ public final class ChatStats {
         }
     }
 
+    /**
+     * The error events in a master log since {@code since} (null: all): {@code error:*} and {@code llm:error}, from
+     * conversations or not, so a figure that matches what {@code tail --type 'error:*'} shows.
+     */
+    public static long masterLogErrors(MasterLogReader log, Instant since) {
+        EventQuery query = EventQuery.ALL.types(ERROR_EVENT_TYPES.toArray(String[]::new));
+        try (java.util.stream.Stream<io.github.chatlog.format.MasterLine> lines =
+                     log.lines(since == null ? query : query.since(since))) {
+            return lines.count();
+        }
+    }
+
+    /** The master-log event types counted as errors: {@code error:*} and {@code llm:error}. */
+    public static final List<String> ERROR_EVENT_TYPES = List.of("error:*", "llm:error");
+
     public Figures total() {
         return total;
     }

@@ -43,7 +43,7 @@ import java.util.stream.StreamSupport;
 public final class MasterLogReader {
 
     /** The default archive directory beside the live file. */
-    public static final String DEFAULT_ARCHIVE_DIRECTORY = "archive";
+    public static final String DEFAULT_ARCHIVE_DIRECTORY = LogDirectoryNames.ARCHIVE;
 
     private static final int TAIL_BLOCK = 64 * 1024;
 

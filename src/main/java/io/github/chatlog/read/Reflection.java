@@ -11,11 +11,23 @@ import java.util.TreeMap;
 
 /**
  * A look back over recent entries: answers the model was unsure of (confidence below 0.5), errors, recurring topics
- * (words of more than 3 letters that users mentioned 3 times or more) and a few plain-language insights.
+ * (words of more than 3 letters, not in {@link #STOPWORDS}, that users mentioned 3 times or more) and a few
+ * plain-language insights.
  */
 public final class Reflection {
 
     public static final int MIN_MENTIONS = 3;
+
+    /** Common English words of more than 3 letters that say nothing about a topic. */
+    public static final java.util.Set<String> STOPWORDS = java.util.Set.of("about", "above", "after", "again",
+            "against", "also", "been", "before", "being", "below", "between", "both", "but", "could", "does", "doing",
+            "down", "during", "each", "even", "every", "from", "further", "have", "having", "here", "hers", "herself",
+            "himself", "into", "itself", "just", "like", "make", "many", "more", "most", "much", "myself", "need",
+            "only", "other", "ought", "ours", "ourselves", "over", "please", "same", "should", "some", "such", "than",
+            "thank", "thanks", "that", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
+            "this", "those", "through", "under", "until", "very", "want", "were", "what", "when", "where", "which",
+            "while", "will", "with", "would", "your", "yours", "yourself", "yourselves", "tell", "know", "give",
+            "doesn", "don't", "isn't", "can't", "cannot", "still", "well", "okay");
 
     public final List<LogEntry> lowConfidence = new ArrayList<>();
     public final List<LogEntry> errors = new ArrayList<>();
@@ -42,7 +54,7 @@ public final class Reflection {
             }
             if ("user".equals(e.role()) && ChatKeys.TYPE_MESSAGE.equals(type)) {
                 for (String w : e.message().toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-                    if (w.length() > 3) {
+                    if (w.length() > 3 && !STOPWORDS.contains(w)) {
                         words.merge(w, 1, Integer::sum);
                     }
                 }

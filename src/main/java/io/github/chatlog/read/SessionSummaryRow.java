@@ -12,7 +12,10 @@ import java.nio.file.Path;
  * @param tokens    output tokens of its entries
  * @param errors    its error entries
  * @param file      its transcript (the live part)
+ * @param conversation  which of the session id's conversations this is, 1 for the oldest (an id may be used for
+ *                      several conversations, each with its own file)
+ * @param conversations how many conversations the session id has
  */
 public record SessionSummaryRow(String sessionId, long started, long ended, int turns, long tokens, int errors,
-                                Path file) {
+                                Path file, int conversation, int conversations) {
 }

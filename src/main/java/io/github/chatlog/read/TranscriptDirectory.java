@@ -73,7 +73,7 @@ public final class TranscriptDirectory {
 
     /** Live file -> its parts, oldest first (the live file last when it exists). */
     private Map<Path, List<Path>> files() {
-        Path chats = logDirectory.resolve("chats");
+        Path chats = logDirectory.resolve(LogDirectoryNames.CHATS);
         if (!Files.isDirectory(chats)) {
             return Map.of();
         }
@@ -109,54 +109,91 @@ public final class TranscriptDirectory {
         return out;
     }
 
-    /** The transcript of {@code sessionId}, or null. */
+    /** The newest conversation of {@code sessionId}, or null. */
     public Transcript transcript(String sessionId) {
-        for (Transcript t : transcripts()) {
-            if (t.sessionId().equals(sessionId)) {
-                return t;
-            }
-        }
-        return null;
+        List<Transcript> all = conversations(sessionId);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
-    /** The {@code sessions} listing: sessions whose last entry is at or after {@code since} (epoch millis). */
+    /**
+     * Every conversation of {@code sessionId}, oldest first: an id used again after its conversation ended (or by
+     * another process) has one transcript file per conversation.
+     */
+    public List<Transcript> conversations(String sessionId) {
+        List<Transcript> out = new ArrayList<>();
+        for (Transcript t : transcripts()) {
+            if (t.sessionId().equals(sessionId)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@code sessions} listing, one row per conversation: those whose last entry is at or after {@code since}
+     * (epoch millis). A conversation ends at its footer, else at the first {@code conversation:end} of its id logged
+     * from its last entry (to the second, as text transcripts keep time) until the id's next conversation starts.
+     */
     public List<SessionSummaryRow> sessions(long since) {
-        Map<String, Long> ends = new HashMap<>();
-        try (Stream<MasterLine> s = MasterLogReader.of(logDirectory.resolve("master.log"))
+        Map<String, List<Long>> ends = new HashMap<>();
+        try (Stream<MasterLine> s = MasterLogReader.of(logDirectory.resolve(LogDirectoryNames.MASTER_LOG))
                 .lines(EventQuery.ALL.types(EventTypes.CONVERSATION_END))) {
             s.forEach(l -> {
                 String id = l.value("session_id");
                 if (id != null) {
-                    ends.merge(id, l.instant().toEpochMilli(), Math::max);
+                    ends.computeIfAbsent(id, k -> new ArrayList<>()).add(l.instant().toEpochMilli());
                 }
             });
         }
+        ends.values().forEach(java.util.Collections::sort);
+        List<Transcript> all = new ArrayList<>(transcripts());
+        all.removeIf(t -> t.entries().isEmpty());
+        Map<String, List<Transcript>> byId = new HashMap<>();
+        for (Transcript t : all) {
+            byId.computeIfAbsent(t.sessionId(), k -> new ArrayList<>()).add(t); // oldest first, as transcripts() sorts
+        }
         List<SessionSummaryRow> rows = new ArrayList<>();
-        for (Transcript t : transcripts()) {
-            if (t.entries().isEmpty() || t.entries().get(t.entries().size() - 1).timestamp() < since) {
+        for (Transcript t : all) {
+            long last = t.entries().get(t.entries().size() - 1).timestamp();
+            if (last < since) {
                 continue;
             }
-            int users = 0;
-            int assistants = 0;
-            int errors = 0;
-            long tokens = 0;
-            for (LogEntry e : t.entries()) {
-                String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
-                if (ChatKeys.TYPE_MESSAGE.equals(type) && "user".equals(e.role())) {
-                    users++;
-                } else if (ChatKeys.TYPE_MESSAGE.equals(type) && "assistant".equals(e.role())) {
-                    assistants++;
-                } else if (ChatKeys.TYPE_ERROR.equals(type)) {
-                    errors++;
+            List<Transcript> same = byId.get(t.sessionId());
+            int index = same.indexOf(t);
+            long next = index + 1 < same.size() ? same.get(index + 1).entries().get(0).timestamp() : Long.MAX_VALUE;
+            long ended = t.footerEnd();
+            if (ended < 0) {
+                for (long end : ends.getOrDefault(t.sessionId(), List.of())) {
+                    if (end >= last - 999 && end < next) {
+                        ended = end;
+                        break;
+                    }
                 }
-                double n = ChatKeys.number(e.value(ChatKeys.TOKENS));
-                tokens += Double.isNaN(n) ? 0 : (long) n;
             }
-            long ended = Math.max(t.footerEnd(), ends.getOrDefault(t.sessionId(), -1L));
-            rows.add(new SessionSummaryRow(t.sessionId(), t.entries().get(0).timestamp(), ended, Math.max(users, assistants),
-                    tokens, errors, t.file()));
+            rows.add(row(t, ended, index + 1, same.size()));
         }
         return rows;
+    }
+
+    private static SessionSummaryRow row(Transcript t, long ended, int conversation, int conversations) {
+        int users = 0;
+        int assistants = 0;
+        int errors = 0;
+        long tokens = 0;
+        for (LogEntry e : t.entries()) {
+            String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+            if (ChatKeys.TYPE_MESSAGE.equals(type) && "user".equals(e.role())) {
+                users++;
+            } else if (ChatKeys.TYPE_MESSAGE.equals(type) && "assistant".equals(e.role())) {
+                assistants++;
+            } else if (ChatKeys.TYPE_ERROR.equals(type)) {
+                errors++;
+            }
+            double n = ChatKeys.number(e.value(ChatKeys.TOKENS));
+            tokens += Double.isNaN(n) ? 0 : (long) n;
+        }
+        return new SessionSummaryRow(t.sessionId(), t.entries().get(0).timestamp(), ended, Math.max(users, assistants),
+                tokens, errors, t.file(), conversation, conversations);
     }
 
     /** The raw bytes of a transcript's parts, for a quick look before decoding and parsing. */

@@ -1,5 +1,6 @@
 package io.github.chatlog.read;
 
+import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
 import io.github.chatlog.store.StoreConnections;
@@ -17,8 +18,11 @@ import java.util.PriorityQueue;
 import java.util.regex.Pattern;
 
 /**
- * Finds conversation entries containing a text (case-insensitive), newest first: in the transcript files, or through
- * the SQLite full-text index when the database is present and current.
+ * Finds conversation entries containing a text, newest first: in the transcript files, or in the SQLite store when it
+ * is present and current. Both give the same hits in the same order for the same data: they look in the same text of
+ * each entry ({@link EntryText}: messages, tool calls and errors), match it the same way ({@link #matcher}: a
+ * substring, case-insensitive) and break ties between entries of the same second the same way (session id, then the
+ * order the entries were written).
  */
 public final class TranscriptSearch {
 
@@ -26,35 +30,51 @@ public final class TranscriptSearch {
     public record Hit(long timestamp, String role, String text, String sessionId, Path file) {
     }
 
-    /** A hit and the order it was read in, which breaks ties between entries of the same second. */
+    /** A hit and the order it was read in within its session, which breaks ties between entries of the same second. */
     private record Ranked(Hit hit, long order) {
     }
 
     private static final Comparator<Ranked> OLDEST_FIRST = Comparator.<Ranked>comparingLong(r -> r.hit().timestamp())
+            .thenComparing(r -> r.hit().sessionId())
             .thenComparingLong(Ranked::order);
 
     private TranscriptSearch() {
     }
 
+    /**
+     * How a query matches an entry's text: as a literal substring, ignoring case; ASCII case only for an ASCII query
+     * (as SQLite's {@code LIKE} does), Unicode case for any other.
+     */
+    public static Pattern matcher(String query) {
+        boolean ascii = query.chars().allMatch(c -> c < 0x80);
+        return Pattern.compile(Pattern.quote(query), ascii ? Pattern.CASE_INSENSITIVE
+                : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
     /** Searches the transcript files; reads every file, parses only those whose text contains the query. */
     public static List<Hit> files(TranscriptDirectory dir, String query, String role, long since, int limit) {
-        Pattern literal = Pattern.compile(Pattern.quote(query), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        Pattern literal = matcher(query);
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
         long[] order = {0};
-        dir.forEachMatching(quickLook(query, literal), t -> {
+        dir.forEachMatching(quickLook(query), t -> {
             for (LogEntry e : t.entries()) {
                 order[0]++;
-                if (e.timestamp() < since || (role != null && !role.equals(e.role()))
-                        || !literal.matcher(e.message()).find()) {
+                String text = EntryText.of(e);
+                if (e.timestamp() < since || (role != null && !role.equals(EntryText.role(e)))
+                        || !literal.matcher(text).find()) {
                     continue;
                 }
-                newest.add(new Ranked(new Hit(e.timestamp(), e.role(), e.message(), t.sessionId(), t.file()), order[0]));
+                newest.add(new Ranked(new Hit(e.timestamp(), EntryText.role(e), text, t.sessionId(), t.file()), order[0]));
                 if (newest.size() > limit) {
                     newest.poll();
                 }
             }
         });
-        List<Ranked> ranked = new ArrayList<>(newest);
+        return newestFirst(newest);
+    }
+
+    private static List<Hit> newestFirst(java.util.Collection<Ranked> hits) {
+        List<Ranked> ranked = new ArrayList<>(hits);
         ranked.sort(OLDEST_FIRST.reversed());
         List<Hit> out = new ArrayList<>(ranked.size());
         for (Ranked r : ranked) {
@@ -64,70 +84,115 @@ public final class TranscriptSearch {
     }
 
     /**
-     * A first look at a file's raw bytes: for an ASCII query, a case-insensitive byte scan (no decoding, no regex);
-     * otherwise the decoded text through the regex.
+     * A first look at a file's raw bytes, which must pass every file that holds a hit. For a query of printable ASCII
+     * that no transcript format escapes (no backslash, no double quote): each of its words, as a case-insensitive byte
+     * scan (no decoding, no regex); words, because an entry's searchable text may join pieces written apart in the
+     * file (an error's context and exception, a tool's name and arguments). Any other query may be written escaped,
+     * so every file is parsed.
      */
-    static java.util.function.Predicate<byte[]> quickLook(String query, Pattern literal) {
-        boolean ascii = query.chars().allMatch(c -> c < 0x80);
-        if (!ascii || query.isEmpty()) {
-            return raw -> literal.matcher(new String(raw, java.nio.charset.StandardCharsets.UTF_8)).find();
+    static java.util.function.Predicate<byte[]> quickLook(String query) {
+        boolean verbatim = !query.isBlank()
+                && query.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\\' && c != '"');
+        if (!verbatim) {
+            return raw -> true;
         }
-        byte[] lower = query.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] upper = query.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return raw -> {
-            byte l0 = lower[0];
-            byte u0 = upper[0];
-            int last = raw.length - lower.length;
-            outer:
-            for (int i = 0; i <= last; i++) {
-                byte b = raw[i];
-                if (b != l0 && b != u0) {
-                    continue;
-                }
-                for (int j = 1; j < lower.length; j++) {
-                    byte c = raw[i + j];
-                    if (c != lower[j] && c != upper[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
+        List<String> words = new ArrayList<>();
+        for (String w : query.split(" ")) {
+            if (!w.isEmpty() && !w.equals("-")) {
+                words.add(w);
             }
-            return false;
-        };
+        }
+        return raw -> words.stream().allMatch(w -> containsIgnoringAsciiCase(raw, w));
     }
 
-    /** Searches the database's full-text index for the query as a phrase. */
+    private static boolean containsIgnoringAsciiCase(byte[] raw, String word) {
+        byte[] lower = word.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] upper = word.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte l0 = lower[0];
+        byte u0 = upper[0];
+        int last = raw.length - lower.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            byte b = raw[i];
+            if (b != l0 && b != u0) {
+                continue;
+            }
+            for (int j = 1; j < lower.length; j++) {
+                byte c = raw[i + j];
+                if (c != lower[j] && c != upper[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Searches the database's {@code messages}: for an ASCII query SQLite's {@code LIKE} (ASCII case-insensitive)
+     * picks the candidates, and every candidate is confirmed with {@link #matcher}, as the file search does. Opens
+     * the database read-only: a search never writes to it.
+     */
     public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT m.timestamp, m.role, m.content, m.session_id FROM messages_fts "
-                + "JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?");
+        Pattern literal = matcher(query);
+        boolean ascii = query.chars().allMatch(c -> c < 0x80);
+        StringBuilder sql = new StringBuilder("SELECT m.timestamp, m.role, m.content, m.session_id, m.id FROM messages m"
+                + " WHERE 1 = 1");
+        if (ascii) {
+            sql.append(" AND m.content LIKE ? ESCAPE '\\'");
+        }
         if (role != null) {
             sql.append(" AND m.role = ?");
         }
         if (since > Long.MIN_VALUE) {
             sql.append(" AND m.timestamp >= ?");
         }
-        sql.append(" ORDER BY m.timestamp DESC, m.id DESC LIMIT ?"); // ties (times to the second) in stored order
-        try (Connection c = StoreConnections.open(StoreConnections.PREFIX + db, StoreConnections.DEFAULT_BUSY_TIMEOUT_MS);
-             PreparedStatement s = c.prepareStatement(sql.toString())) {
+        PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
+        try (Connection c = openReadOnly(db); PreparedStatement s = c.prepareStatement(sql.toString())) {
             int i = 1;
-            s.setString(i++, "\"" + query.replace("\"", "\"\"") + "\"");
+            if (ascii) {
+                s.setString(i++, "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            }
             if (role != null) {
                 s.setString(i++, role);
             }
             if (since > Long.MIN_VALUE) {
-                s.setString(i++, UtcTimestamps.format(since));
+                s.setString(i, UtcTimestamps.format(since));
             }
-            s.setInt(i, limit);
-            List<Hit> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Hit(UtcTimestamps.parse(rs.getString(1)).toEpochMilli(), rs.getString(2), rs.getString(3),
-                            rs.getString(4), null));
+                    String text = rs.getString(3);
+                    if (!literal.matcher(text).find()) {
+                        continue;
+                    }
+                    newest.add(new Ranked(new Hit(UtcTimestamps.parse(rs.getString(1)).toEpochMilli(), rs.getString(2),
+                            text, rs.getString(4), null), rs.getLong(5)));
+                    if (newest.size() > limit) {
+                        newest.poll();
+                    }
                 }
             }
-            return out;
         }
+        return newestFirst(newest);
     }
+
+    /**
+     * A read-only connection: no schema applied, no journal mode set. A WAL database with no {@code -wal} file has no
+     * writer attached; SQLite would still create {@code -wal} and {@code -shm} files to read it, so it is opened as
+     * immutable, which creates nothing. With a writer attached, those files exist and are shared.
+     */
+    static Connection openReadOnly(Path db) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("busy_timeout", Integer.toString(StoreConnections.DEFAULT_BUSY_TIMEOUT_MS));
+        boolean writerAttached = Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
+        p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READONLY | (writerAttached ? 0 : SQLITE_OPEN_URI)));
+        String url = writerAttached ? StoreConnections.PREFIX + db
+                : StoreConnections.PREFIX + db.toAbsolutePath().toUri().toString().replace("file:///", "file:/") + "?immutable=1";
+        return java.sql.DriverManager.getConnection(url, p);
+    }
+
+    private static final int SQLITE_OPEN_READONLY = 0x01;
+    private static final int SQLITE_OPEN_URI = 0x40;
 
     /**
      * Whether the database holds every transcript as it is now: ingest has recorded each transcript file at its current
@@ -137,9 +202,9 @@ public final class TranscriptSearch {
         if (!Files.isRegularFile(db) || !StoreConnections.driverPresent()) {
             return false;
         }
-        try (Connection c = StoreConnections.open(StoreConnections.PREFIX + db, StoreConnections.DEFAULT_BUSY_TIMEOUT_MS);
+        try (Connection c = openReadOnly(db);
              PreparedStatement s = c.prepareStatement("SELECT size FROM ingest_files WHERE path = ?");
-             java.util.stream.Stream<Path> files = Files.walk(logDirectory.resolve("chats"), 4)) {
+             java.util.stream.Stream<Path> files = Files.walk(logDirectory.resolve(LogDirectoryNames.CHATS), 4)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 s.setString(1, logDirectory.relativize(f).toString().replace('\\', '/'));
                 try (ResultSet rs = s.executeQuery()) {

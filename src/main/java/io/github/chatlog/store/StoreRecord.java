@@ -1,6 +1,7 @@
 package io.github.chatlog.store;
 
 import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.KeyValue;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.JsonText;
@@ -92,14 +93,8 @@ public sealed interface StoreRecord {
         public static Message of(LogEntry e, String defaultSession) {
             String session = e.sessionId() == null || e.sessionId().isEmpty() ? defaultSession : e.sessionId();
             String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
-            String role = e.role() == null ? LogEntry.DEFAULT_ROLE : e.role();
-            String content = e.message();
-            if (e.error() != null) {
-                content = content.isEmpty() ? e.error().describe() : content + " - " + e.error().describe();
-            } else if (ChatKeys.TYPE_TOOL_CALL.equals(type) && content.isEmpty()) {
-                content = String.join(" ", nonNull(e.value(ChatKeys.TOOL)), nonNull(e.value(ChatKeys.ARGS)),
-                        nonNull(e.value(ChatKeys.RESULT))).trim();
-            }
+            String role = EntryText.role(e);
+            String content = EntryText.of(e); // what the file search looks in too
             StringBuilder meta = new StringBuilder("{");
             Set<String> seen = new HashSet<>();
             for (KeyValue kv : e.keyValues()) {

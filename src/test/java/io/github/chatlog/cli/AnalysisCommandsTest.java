@@ -50,7 +50,10 @@ class AnalysisCommandsTest {
                 chat.atInfo().addKeyValue("role", "assistant").addKeyValue("model", i % 2 == 0 ? "even" : "odd")
                         .addKeyValue("latency_ms", i * 100).addKeyValue("tokens", 10).addKeyValue("tokens_in", 5)
                         .addKeyValue("confidence", i == 3 ? "0.2" : "0.9").log("answer " + i);
-                Thread.sleep(2);
+                long now = System.currentTimeMillis();
+                while (System.currentTimeMillis() == now) {
+                    Thread.onSpinWait(); // the next entries get a later time, which orders the hits
+                }
             }
             chat.atInfo().addKeyValue("type", "tool_call").addKeyValue("tool", "forecast")
                     .addKeyValue("args", "{\"city\":\"Lisbon\"}").addKeyValue("result", "sunny").log("");
@@ -175,7 +178,7 @@ class AnalysisCommandsTest {
                 dir.toString()).code());
         List<List<String>> rows = parseCsv(Files.readString(file));
         assertEquals(List.of("session_id", "timestamp", "role", "type", "content", "provider", "model", "latency_ms",
-                "tokens", "confidence"), rows.get(0));
+                "tokens", "confidence", "tool", "args", "result"), rows.get(0));
         assertEquals(1 + INJECTION.length + 2, rows.size());
         for (int i = 0; i < INJECTION.length; i++) {
             String cell = rows.get(i + 1).get(4);
@@ -184,7 +187,7 @@ class AnalysisCommandsTest {
             assertEquals(dangerous ? "'" + payload : payload, cell, "row " + i);
         }
         for (List<String> row : rows) {
-            assertEquals(10, row.size(), row.toString());
+            assertEquals(13, row.size(), row.toString());
             for (String cell : row) {
                 assertFalse(!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0, "not neutralised: " + cell);
             }

@@ -134,7 +134,7 @@ class ReadCommandsTest {
         assertEquals(1, missing.code());
         assertEquals("chatlog: show: no transcript for session 'nobody' in " + dir.resolve("chats"), missing.err().trim());
         Run bad = chatlog("sessions", "--since", "yesterday", "--dir", dir.toString());
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code(), "a wrong command line");
         assertEquals(1, bad.err().trim().lines().count(), bad.err());
         assertEquals(2, chatlog("tail", "--bogus").code());
     }

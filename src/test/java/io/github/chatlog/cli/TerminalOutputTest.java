@@ -120,12 +120,13 @@ class TerminalOutputTest {
         List<String> lines = r.lines();
         assertEquals(6, lines.size(), r.out());
         String header = lines.get(0);
-        int idColumns = header.indexOf("STARTED") - 2;
+        int idColumns = header.indexOf("  #  STARTED") - 2; // then the conversation number, empty for these ids
         String escapedEvil = "evil\\u001b[31m\\u202eid";
         assertEquals(escapedEvil.length(), idColumns, "the column is as wide as the widest id: " + header);
         // an emoji and a CJK character take two columns each, so they are padded by two fewer spaces
-        List<String> expectedStarts = List.of(escapedEvil + "  ", EMOJI_ID + " ".repeat(idColumns - 5) + "  ",
-                CJK_ID + " ".repeat(idColumns - 4) + "  ", "plain" + " ".repeat(idColumns - 5) + "  ");
+        String gap = "  " + "   " + "  ";
+        List<String> expectedStarts = List.of(escapedEvil + gap, EMOJI_ID + " ".repeat(idColumns - 5) + gap,
+                CJK_ID + " ".repeat(idColumns - 4) + gap, "plain" + " ".repeat(idColumns - 5) + gap);
         for (String start : expectedStarts) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(start) && Character.isDigit(l.charAt(start.length()))),
                     "a row starting with [" + start + "] followed by its start time in\n" + r.out());

@@ -1,5 +1,6 @@
 package io.github.chatlog.fault;
 
+import io.github.chatlog.Await;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.logback.LogbackFixture;
 import io.github.chatlog.read.EventQuery;
@@ -75,14 +76,9 @@ class DiskFullTest {
                     f.errors().toString());
 
             Files.delete(filler);
-            long freed = System.nanoTime();
             Path master = dir.resolve("master.log");
-            while (!contains(dir, "seq=999") && System.nanoTime() - freed < TimeUnit.SECONDS.toNanos(10)) {
-                Thread.sleep(10);
-            }
-            long resumedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - freed);
-            assertTrue(contains(dir, "seq=999"), "the held events were written once there was space");
-            assertTrue(resumedMs < 2000, "writing resumed after " + resumedMs + " ms");
+            // how soon it resumes depends on the machine's load: only that it does is asserted
+            Await.until("the held events written once there was space", () -> containsUnchecked(dir, "seq=999"));
             assertTrue(f.statusMessages(ch.qos.logback.core.status.Status.WARN).stream().anyMatch(w -> w.contains(
                     "resumed writing " + master) && w.contains("records could not be written when logged")),
                     f.statusMessages(ch.qos.logback.core.status.Status.WARN).toString());
@@ -118,8 +114,8 @@ class DiskFullTest {
             for (int i = 0; i < 2000; i++) {
                 assertTrue(transcript.contains("\nentry " + i + "\n"), "transcript entry " + i);
             }
-            System.out.printf("disk full: 1000 events logged on a full 1 MiB tmpfs, written %d ms after space came "
-                    + "back; 2000 of 2000 in the master log and the transcript%n", resumedMs);
+            System.out.printf("disk full: 1000 events logged on a full 1 MiB tmpfs, written once space came back; "
+                    + "2000 of 2000 in the master log and the transcript%n");
         } finally {
             umount(dir);
         }
@@ -134,6 +130,14 @@ class DiskFullTest {
             }
         } finally {
             MDC.clear();
+        }
+    }
+
+    private static boolean containsUnchecked(Path dir, String needle) {
+        try {
+            return contains(dir, needle);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.chatlog.fault;
 
+import io.github.chatlog.Await;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.status.Status;
@@ -41,11 +42,8 @@ class OutsideInterferenceTest {
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static void waitUntil(java.util.function.BooleanSupplier done) {
+        Await.until("new files after the outside change", done);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.chatlog.logback;
 
+import io.github.chatlog.Await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import org.junit.jupiter.api.AfterEach;
@@ -89,15 +90,16 @@ class SessionLifecycleTest {
     }
 
     private static String waitFor(Path file, String needle) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String text = Files.exists(file) ? Files.readString(file) : "";
-            if (text.contains(needle)) {
-                return text;
-            }
-            Thread.sleep(20);
+        Await.until(needle + " in " + file, () -> read(file).contains(needle));
+        return Files.readString(file);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        throw new AssertionError(needle + " never appeared in " + file);
     }
 
     @Test
@@ -112,8 +114,10 @@ class SessionLifecycleTest {
         clock.millis.addAndGet(61_000); // no event arrives: only the reaper can act
         String text = waitFor(file, "Session ended at ");
         assertTrue(text.contains(" - turns=1, duration="), text);
+        // the footer is written before the reaper closes the file: wait for the close, not for a moment after it
+        Await.until("the reaper closed the idle file", () -> a.openFiles() == 0);
+        text = Files.readString(file);
         assertTrue(text.endsWith(", tokens=20, avg speed=20.00 tok/s\n"), text);
-        assertEquals(0, a.openFiles());
 
         say("idle", "user", "back again");
         context.getLogger("event.agent").atInfo().addKeyValue("session_id", "idle").log("conversation:end");
@@ -175,10 +179,7 @@ class SessionLifecycleTest {
         say("live", "user", "I am open");
         Path live = dir.resolve("chat_live.log");
         Files.setLastModifiedTime(live, FileTime.from(Instant.now().minusSeconds(30 * 86_400)));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while ((Files.exists(old) || Files.exists(oldArchive)) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until("retention deleted the old transcripts", () -> !Files.exists(old) && !Files.exists(oldArchive));
         assertFalse(Files.exists(old));
         assertFalse(Files.exists(oldArchive));
         assertTrue(Files.exists(recent));
