@@ -128,7 +128,14 @@ public final class TranscriptRouter implements AutoCloseable {
         byte[] bytes = format.entry(id.isEmpty() && entry.sessionId() != null ? entry.toBuilder().sessionId(null).build()
                 : entry).getBytes(StandardCharsets.UTF_8);
         while (true) {
-            SessionTranscript t = sessions.computeIfAbsent(id, k -> create(k, entry.timestamp()));
+            SessionTranscript t = sessions.get(id);
+            if (t == null) {
+                // worked out outside the map's bin lock: naming a new session looks at the disk, and a virtual thread
+                // blocked on the disk inside that lock would pin its carrier; a racing twin is simply dropped
+                SessionTranscript made = create(id, entry.timestamp());
+                SessionTranscript raced = sessions.putIfAbsent(id, made);
+                t = raced != null ? raced : made;
+            }
             t.lock.lock();
             try {
                 if (closed) {
