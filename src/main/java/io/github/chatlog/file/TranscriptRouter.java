@@ -176,6 +176,7 @@ public final class TranscriptRouter implements AutoCloseable {
             finish(t, Math.max(atMillis, t.startMillis));
             remembered.remove(id);
             fileOwners.remove(ownerKey(t.path), id);
+            forgetSharedStart(id); // the conversation is over: the id's next one, in any process, gets a file of its own
         } finally {
             t.lock.unlock();
         }
@@ -310,6 +311,27 @@ public final class TranscriptRouter implements AutoCloseable {
      * The session's first-entry time as the first process that saw it recorded it in the directory lock, as long as its
      * file is still there; otherwise {@code entryMillis}, recorded now for the processes to come.
      */
+    /** Clears the first-entry time other processes would reuse for {@code id}. */
+    private void forgetSharedStart(String id) {
+        DirectoryLock lock = directoryLock;
+        if (lock == null) {
+            return;
+        }
+        int slot = DirectoryLock.slotOf("session " + id);
+        try {
+            java.nio.channels.FileLock held = lock.lock(slot);
+            try {
+                if (lock.remembered(slot, id, Long.MIN_VALUE) != Long.MIN_VALUE) {
+                    lock.remember(slot, id, Long.MIN_VALUE);
+                }
+            } finally {
+                lock.unlock(slot, held);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the next conversation of this id then continues the old file: reported nowhere, loses nothing
+        }
+    }
+
     private long sharedStart(String id, long entryMillis) {
         DirectoryLock lock = directoryLock;
         if (lock == null) {
