@@ -193,7 +193,7 @@ public final class BenchReport {
             }
         }
         for (String rules : new String[]{"secrets", "secrets,pii"}) {
-            double perSecond = score(rs, "RedactionBenchmark.Megabyte.redact", "thrpt", 1, "rules", rules);
+            double perSecond = score(rs, "Megabyte.redact", "thrpt", 1, "rules", rules);
             double mbPerS = perSecond * RedactionBenchmark.Megabyte.BYTES / (1024.0 * 1024.0);
             add(out, "redaction-throughput-1MB" + (rules.equals("secrets") ? "" : "-pii"), mbPerS / 100.0, 1.0,
                     String.format(Locale.ROOT, "%.0f MB/s, rules %s", mbPerS, rules));
