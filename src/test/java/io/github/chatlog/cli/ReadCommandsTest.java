@@ -169,15 +169,17 @@ class ReadCommandsTest {
                 + "<root level='INFO'><appender-ref ref='M'/></root>", own)) {
             for (int i = 0; i < 500; i++) {
                 f.logger("event").atInfo().addKeyValue("i", i).log("follow:tick");
-                if (i % 50 == 0) {
-                    Thread.sleep(30);
+                if (i == 0) {
+                    // the follower starts at the live file: it must be reading it before the first rollover
+                    io.github.chatlog.Await.until("the follower reads the live file", () -> !seen.isEmpty());
+                } else if (i % 50 == 0) {
+                    int logged = i;
+                    // keep it within a few rollovers of the writer, as a terminal reader would be
+                    io.github.chatlog.Await.until("the follower keeps up", () -> seen.size() > logged - 50);
                 }
             }
         }
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (seen.size() < 500 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        io.github.chatlog.Await.until("every line followed", () -> seen.size() >= 500);
         stop.set(true);
         follower.join(5_000);
         try (var archives = Files.list(own.resolve("archive"))) {

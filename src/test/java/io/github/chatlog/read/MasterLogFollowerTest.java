@@ -42,11 +42,8 @@ class MasterLogFollowerTest {
             thread.start();
         }
 
-        void await(int count) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + DEADLINE_MS;
-            while (seen.size() < count && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5); // polling for a condition, with a deadline
-            }
+        void await(int count) {
+            io.github.chatlog.Await.until(count + " lines followed", () -> seen.size() >= count);
         }
 
         @Override
