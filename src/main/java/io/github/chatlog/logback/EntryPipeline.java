@@ -148,7 +148,12 @@ public final class EntryPipeline extends ContextAwareBase {
 
     /** A setting from the context's properties, the system properties or the environment. */
     String setting(String name) {
-        String v = getContext() == null ? null : getContext().getProperty(name);
+        return setting(getContext(), name);
+    }
+
+    /** {@code name} from {@code context}'s properties, else the system properties, else the environment; or null. */
+    static String setting(ch.qos.logback.core.Context context, String name) {
+        String v = context == null ? null : context.getProperty(name);
         if (v == null) {
             v = System.getProperty(name);
         }

@@ -144,15 +144,12 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** Creates the database file with this appender's permissions before SQLite would create it with the umask's. */
     private static void prepareDatabaseFile(String jdbc, FileModes modes) throws java.io.IOException {
-        String file = jdbc.substring(StoreConnections.PREFIX.length());
-        int query = file.indexOf('?');
-        file = query >= 0 ? file.substring(0, query) : file;
-        if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
-            return;
+        java.nio.file.Path file = StoreConnections.databaseFile(jdbc);
+        if (file != null) {
+            java.nio.file.Path db = file.toAbsolutePath();
+            modes.createDirectories(db.getParent());
+            modes.createFile(db);
         }
-        java.nio.file.Path db = java.nio.file.Path.of(file).toAbsolutePath();
-        modes.createDirectories(db.getParent());
-        modes.createFile(db);
     }
 
     /** Records written so far; for tests and monitoring. */

@@ -268,13 +268,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 
     /** {@code CHATLOG_DIR} from the Logback context, system properties or environment; else {@value #DEFAULT_DIR}. */
     static String chatlogDirectory(ch.qos.logback.core.Context context) {
-        String dir = context == null ? null : context.getProperty(DIR_PROPERTY);
-        if (dir == null) {
-            dir = System.getProperty(DIR_PROPERTY);
-        }
-        if (dir == null) {
-            dir = System.getenv(DIR_PROPERTY);
-        }
+        String dir = EntryPipeline.setting(context, DIR_PROPERTY);
         return dir == null || dir.isBlank() ? DEFAULT_DIR : dir;
     }
 
