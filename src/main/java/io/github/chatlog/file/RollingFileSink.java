@@ -56,6 +56,7 @@ public final class RollingFileSink implements AutoCloseable {
     private final ArchiveNaming naming;
     private final ArchiveRetention retention;
     private final ArchiveCompressor compressor;
+    private static final String NEXT_SUFFIX = ".next";
     private final RolloverHeader header;
     private final StatusReporter status;
     private final Clock clock;
@@ -551,19 +552,61 @@ public final class RollingFileSink implements AutoCloseable {
             // rename costs them one stat)
             generation = directoryLock.bumpGeneration(slot); // other writers move to the new file before they write
         }
+        byte[] first = header.firstLine(oldSize, relativeToLive(archive), now);
+        Path next = nextFile();
+        boolean prepared = prepareNext(next, first);
         try {
             move(path, staged);
         } catch (IOException e) {
             status.error("could not roll " + path + " to " + staged + ": " + e + "; writing on into the live file", e);
             nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
+            Files.deleteIfExists(next);
             openChannel();
             return;
         }
+        if (prepared) {
+            try {
+                move(next, path); // the new file appears with its header: a crash cannot leave an archive unannounced
+            } catch (IOException e) {
+                prepared = false;
+                Files.deleteIfExists(next);
+            }
+        }
         compressor.submit(staged, archive, retention);
-        // written when the new file opens, now or at a retry
-        pendingHeader = header.firstLine(oldSize, relativeToLive(archive), now);
+        if (!prepared) {
+            pendingHeader = first; // written when the new file opens, now or at a retry
+        }
         openChannel();
         writePendingHeader();
+        contentBytes = 0;
+    }
+
+    /** Where the next live file is made, header first, before it takes the live name: {@code <live>.next}. */
+    private Path nextFile() {
+        return path.resolveSibling(path.getFileName() + NEXT_SUFFIX);
+    }
+
+    /** Writes {@code first} into a new {@code next}; false when it cannot (the header is then written after the roll). */
+    private boolean prepareNext(Path next, byte[] first) {
+        try {
+            Files.deleteIfExists(next); // a leftover of a crash before a rename, or something planted: never written through
+            try (FileChannel ch = FileChannel.open(next, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), settings.modes().fileAttributes())) {
+                settings.modes().created(next);
+                ByteBuffer b = ByteBuffer.wrap(first);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(next);
+            } catch (IOException ignored) {
+                // the next roll deletes it
+            }
+            return false;
+        }
     }
 
     private void openChannel() throws IOException {
@@ -578,6 +621,15 @@ public final class RollingFileSink implements AutoCloseable {
                 ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND}
                 : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                         LinkOption.NOFOLLOW_LINKS};
+        Path next = nextFile();
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(next, LinkOption.NOFOLLOW_LINKS)) {
+            // a process died between moving the live file to its archive and moving the new one in: finish its roll
+            try {
+                move(next, path);
+            } catch (IOException e) {
+                // another process finished it first
+            }
+        }
         // look at the last byte before opening for writing, so a file never holds two descriptors of ours at once
         boolean cutLine = Files.isRegularFile(path) && Files.size(path) > 0 && !endsWithNewline(Files.size(path));
         boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
