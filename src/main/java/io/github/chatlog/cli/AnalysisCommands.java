@@ -9,7 +9,7 @@ import io.github.chatlog.json.JsonLines;
 import io.github.chatlog.json.ShippingFields;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.ChatStats;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.Reflection;
 import io.github.chatlog.read.TranscriptDirectory;
@@ -69,7 +69,7 @@ final class AnalysisCommands {
                 throw new CliSupport.UsageError("--limit takes 0 (all hits) or more, not " + limit);
             }
             Path logs = dir.existing();
-            Path db = logs.resolve(LogDirectoryNames.DATABASE);
+            Path db = logs.resolve(LogLayout.DATABASE);
             int wanted = limit == 0 || limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : limit + 1; // one more: are there more?
             List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(logs, db)
                     ? TranscriptSearch.database(db, query, role, sinceMillis(since), wanted)
@@ -81,7 +81,7 @@ final class AnalysisCommands {
             PrintWriter out = spec.commandLine().getOut();
             for (TranscriptSearch.Hit h : hits) {
                 String where = h.file() != null ? logs.relativize(h.file()).toString()
-                        : LogDirectoryNames.DATABASE + " session " + h.sessionId();
+                        : LogLayout.DATABASE + " session " + h.sessionId();
                 if (json) {
                     out.println(TerminalText.json(JsonLines.object(doc -> {
                         doc.string(ShippingFields.TIMESTAMP, Instant.ofEpochMilli(h.timestamp()).toString());
@@ -124,7 +124,7 @@ final class AnalysisCommands {
             Function<LogEntry, String> group = by == null ? null : switch (by) {
                 case "model" -> ChatStats.byModel();
                 case "provider" -> ChatStats.byProvider();
-                case "day" -> ChatStats.byDay(dir.zone);
+                case "day" -> ChatStats.byDay(dir.zone());
                 default -> throw new CliSupport.UsageError("--by takes model, provider or day, not '" + by + "'");
             };
             long from = sinceMillis(since);
@@ -132,7 +132,7 @@ final class AnalysisCommands {
             Path logs = dir.existing();
             new TranscriptDirectory(logs, dir.zone).forEach(t ->
                     stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
-            long masterErrors = ChatStats.masterLogErrors(MasterLogReader.of(logs.resolve(LogDirectoryNames.MASTER_LOG)),
+            long masterErrors = ChatStats.masterLogErrors(MasterLogReader.of(logs.resolve(LogLayout.MASTER_LOG)),
                     from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -1,6 +1,6 @@
 package io.github.chatlog.cli;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.store.Ingest;
 import io.github.chatlog.store.StoreConnections;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!StoreConnections.driverPresent()) {
             throw new IllegalStateException("the SQLite JDBC driver (org.xerial:sqlite-jdbc) is not on the classpath");
         }
-        Path file = db != null ? db : directory.resolve(LogDirectoryNames.DATABASE);
+        Path file = db != null ? db : directory.resolve(LogLayout.DATABASE);
         Ingest.Result r = new Ingest(directory, StoreConnections.PREFIX + file, dir.zone,
                 System.console() != null ? System.err : null).run();
         PrintWriter out = spec.commandLine().getOut();

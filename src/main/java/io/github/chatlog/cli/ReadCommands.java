@@ -6,7 +6,7 @@ import io.github.chatlog.json.MasterLineEntries;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.EventQuery;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.SessionSummaryRow;
@@ -56,7 +56,7 @@ final class ReadCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Path live = dir.existing().resolve(LogDirectoryNames.MASTER_LOG);
+            Path live = dir.existing().resolve(LogLayout.MASTER_LOG);
             EventQuery query = EventQuery.ALL.types(types.toArray(String[]::new));
             List<MasterLine> last = new ArrayList<>();
             if (session == null) {
@@ -107,7 +107,7 @@ final class ReadCommands {
         @Override
         public Integer call() {
             Instant from = CliSupport.since(since);
-            String text = MasterLogReader.of(dir.existing().resolve(LogDirectoryNames.MASTER_LOG)).logText(from);
+            String text = MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG)).logText(from);
             PrintWriter out = spec.commandLine().getOut();
             if (!text.isEmpty()) {
                 out.println(TerminalText.text(text));
@@ -203,7 +203,7 @@ final class ReadCommands {
             List<TranscriptDirectory.Transcript> all = new TranscriptDirectory(logs, dir.zone).conversations(session);
             if (all.isEmpty()) {
                 throw new IllegalArgumentException("no transcript for session '" + session + "' in "
-                        + logs.resolve(LogDirectoryNames.CHATS));
+                        + logs.resolve(LogLayout.CHATS));
             }
             if (conversation != null && (conversation < 1 || conversation > all.size())) {
                 throw new CliSupport.UsageError("--conversation takes 1 to " + all.size() + " for session '" + session

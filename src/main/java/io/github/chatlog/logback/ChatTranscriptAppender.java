@@ -1,6 +1,6 @@
 package io.github.chatlog.logback;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.event.ChatKeys;
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** {@value}: the chats directory's name inside {@code CHATLOG_DIR}. */
-    public static final String DEFAULT_DIRECTORY_NAME = LogDirectoryNames.CHATS;
+    public static final String DEFAULT_DIRECTORY_NAME = LogLayout.CHATS;
     /** {@value}. */
     public static final String DEFAULT_FORMAT = "text";
     /** {@value}. */
@@ -134,6 +134,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
                 new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
         try {
             router.start();
+            names.describe(modes, timeZone != null && !timeZone.isBlank()); // how readers learn a custom pattern
         } catch (IOException | RuntimeException e) {
             addError("[" + getName() + "] property 'directory': cannot use '" + dir + "': " + e, e);
             router = null;

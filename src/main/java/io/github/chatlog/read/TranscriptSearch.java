@@ -1,5 +1,6 @@
 package io.github.chatlog.read;
 
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
@@ -203,9 +204,8 @@ public final class TranscriptSearch {
             return false;
         }
         try (Connection c = openReadOnly(db);
-             PreparedStatement s = c.prepareStatement("SELECT size FROM ingest_files WHERE path = ?");
-             java.util.stream.Stream<Path> files = Files.walk(logDirectory.resolve(LogDirectoryNames.CHATS), 4)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+             PreparedStatement s = c.prepareStatement("SELECT size FROM ingest_files WHERE path = ?")) {
+            for (Path f : LogLayout.of(logDirectory, null).transcriptFiles()) {
                 s.setString(1, logDirectory.relativize(f).toString().replace('\\', '/'));
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next() || rs.getLong(1) != Files.size(f)) {
