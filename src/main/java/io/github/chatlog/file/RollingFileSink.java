@@ -85,6 +85,7 @@ public final class RollingFileSink implements AutoCloseable {
     private FileLock held;
     private int holdDepth;
     private long generation;
+    private volatile long forced; // written under lock
 
     public RollingFileSink(Path path, FileSettings settings, ArchiveNaming naming, ArchiveRetention retention,
                            ArchiveCompressor compressor, RolloverHeader header, StatusReporter status, Clock clock) {
@@ -274,6 +275,11 @@ public final class RollingFileSink implements AutoCloseable {
         }
     }
 
+    /** How many times this sink has forced its file to the disk ({@code sync}): a figure for monitoring and tests. */
+    public long forced() {
+        return forced;
+    }
+
     /**
      * Forces what was written to the disk (for {@code sync=interval}); flushes first. Never throws: a failure is
      * reported and the records stay where they are.
@@ -287,6 +293,7 @@ public final class RollingFileSink implements AutoCloseable {
                     if (channel != null) {
                         flushBuffer();
                         channel.force(false);
+                        forced++;
                     }
                 } catch (IOException e) {
                     failed(e);
@@ -491,6 +498,7 @@ public final class RollingFileSink implements AutoCloseable {
         if (settings.sync() == SyncMode.EVERY) {
             flushBuffer();
             channel.force(false);
+            forced++;
         }
     }
 

@@ -141,6 +141,25 @@ class RollingFileSinkTest {
     }
 
     @Test
+    void eachSyncModeForcesTheFileWhenItSays(@TempDir Path dir) throws IOException {
+        for (SyncMode mode : SyncMode.values()) {
+            Path d = dir.resolve(mode.name());
+            ArchiveCompressor compressor = new ArchiveCompressor(status);
+            RollingFileSink sink = sink(d, FileSettings.DEFAULTS.withSync(mode), Compression.NONE, compressor, 0, 0);
+            sink.open();
+            for (int i = 0; i < 5; i++) {
+                sink.write(line("record-" + i));
+            }
+            assertEquals(mode == SyncMode.EVERY ? 5 : 0, sink.forced(), mode + ": forced with each record, or not");
+            sink.sync(); // what the appender's timer calls for sync=interval
+            assertEquals(mode == SyncMode.EVERY ? 6 : 1, sink.forced(), mode.name());
+            sink.close();
+            compressor.close();
+            assertEquals(5, Files.readAllLines(d.resolve("master.log")).size());
+        }
+    }
+
+    @Test
     void anExistingArchiveIsNeverOverwritten(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("archive"));
         Path existing = Files.writeString(dir.resolve("archive/master_2025-01-02_03-04-05-678.log.gz"), "older run");
