@@ -83,6 +83,7 @@ public final class RollingFileSink implements AutoCloseable {
     private DirectoryLock directoryLock; // null: uncoordinated (the lock file could not be used)
     private int slot;
     private FileLock held;
+    private FileLock lastHeld; // the lock of the last write: the same one again means no other process wrote since
     private int holdDepth;
     private long generation;
     private volatile long forced; // written under lock
@@ -260,6 +261,7 @@ public final class RollingFileSink implements AutoCloseable {
             closeChannel();
             closed = true;
             if (directoryLock != null) {
+                directoryLock.releaseIdle(slot);
                 directoryLock.release();
                 directoryLock = null;
             }
@@ -391,11 +393,13 @@ public final class RollingFileSink implements AutoCloseable {
                 openChannel();
             }
         }
-        if (channel != null && settings.maxFileSize() > 0) {
-            written = channel.size(); // other processes append too
+        if (channel != null && settings.maxFileSize() > 0 && held != lastHeld) {
+            written = channel.size(); // other processes append too (not while this process kept the lock)
             committed = written;
         }
+        lastHeld = held;
     }
+
 
     private boolean enterOrFail() {
         try {
