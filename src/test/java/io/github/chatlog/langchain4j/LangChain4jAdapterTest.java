@@ -250,6 +250,22 @@ class LangChain4jAdapterTest {
     }
 
     @Test
+    void whatTheAdapterLogsIsRedactedLikeAnyCallSite() throws Exception {
+        String key = "sk-proj-DEMOdemoDEMOdemo0123456789EXAMPLE";
+        stub.script(r -> Reply.text("Never share " + OpenAiStub.lastContent(r).substring(7), 9, 4));
+        ChatModel model = chatModel(new ChatlogChatModelListener());
+        MDC.put("session_id", "lc-secret");
+        assertEquals("Never share " + key, model.chat("My key " + key));
+        MDC.remove("session_id");
+        logs.close();
+
+        String transcript = AdapterLogs.transcript(dir, "lc-secret");
+        assertTrue(transcript.contains("[ts] User:\nMy key [REDACTED:api_key]\n"), transcript);
+        assertTrue(transcript.contains("[ts] Assistant:\nNever share [REDACTED:api_key]\n"), transcript);
+        assertTrue(!transcript.contains(key), transcript);
+    }
+
+    @Test
     void manySessionsThroughOneModelEachKeepOnlyTheirOwnTurns() throws Exception {
         stub.script(r -> Reply.text("echo: " + OpenAiStub.lastContent(r), 5, 3));
         ChatModel model = chatModel(new ChatlogChatModelListener());
