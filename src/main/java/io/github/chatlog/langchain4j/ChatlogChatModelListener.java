@@ -111,8 +111,8 @@ public class ChatlogChatModelListener implements ChatModelListener {
             }
             addInputs(call, request.messages());
             attributes.put(CALL, call.start());
-        } catch (RuntimeException e) {
-            // never into the model call
+        } catch (RuntimeException | LinkageError e) {
+            // never into the model call (LangChain4j catches exceptions from listeners, not errors)
         }
     }
 
@@ -142,8 +142,8 @@ public class ChatlogChatModelListener implements ChatModelListener {
                 reply.toolCalls(message.toolExecutionRequests().size());
             }
             reply.log();
-        } catch (RuntimeException e) {
-            // never into the model call
+        } catch (RuntimeException | LinkageError e) {
+            // never into the model call (LangChain4j catches exceptions from listeners, not errors)
         }
     }
 
@@ -153,8 +153,8 @@ public class ChatlogChatModelListener implements ChatModelListener {
             if (context.attributes().get(CALL) instanceof ModelCall call) {
                 call.failed(context.error());
             }
-        } catch (RuntimeException e) {
-            // never into the model call
+        } catch (RuntimeException | LinkageError e) {
+            // never into the model call (LangChain4j catches exceptions from listeners, not errors)
         }
     }
 

@@ -135,7 +135,7 @@ public final class ChatlogAdvisor implements CallAdvisor, StreamAdvisor {
             }
             Object conversation = request.context().get(ChatMemory.CONVERSATION_ID);
             return conversation == null ? null : String.valueOf(conversation);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return null;
         }
     }
@@ -157,7 +157,7 @@ public final class ChatlogAdvisor implements CallAdvisor, StreamAdvisor {
                 call.user(user.getText());
             }
             return call.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return null;
         }
     }
@@ -169,16 +169,31 @@ public final class ChatlogAdvisor implements CallAdvisor, StreamAdvisor {
                     || options.getToolCallbacks() == null || options.getToolCallbacks().isEmpty()) {
                 return request;
             }
-            Prompt prompt = request.prompt().copy();
-            ToolCallingChatOptions copied = (ToolCallingChatOptions) prompt.getOptions();
-            List<ToolCallback> logged = new ArrayList<>(copied.getToolCallbacks().size());
-            for (ToolCallback tool : copied.getToolCallbacks()) {
+            List<ToolCallback> logged = new ArrayList<>(options.getToolCallbacks().size());
+            for (ToolCallback tool : options.getToolCallbacks()) {
                 logged.add(tool instanceof LoggedToolCallback ? tool : new LoggedToolCallback(tool, call));
             }
-            copied.setToolCallbacks(logged);
+            Prompt prompt = new Prompt(request.prompt().getInstructions(), withToolCallbacks(options, logged));
             return request.mutate().prompt(prompt).build();
-        } catch (RuntimeException e) {
-            return request;
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            return request; // the tools run unlogged rather than the call fail
+        }
+    }
+
+    /** A copy of {@code options} with other tool callbacks: set on a copy (Spring AI 1.x), else rebuilt (2.x). */
+    private static ChatOptions withToolCallbacks(ToolCallingChatOptions options, List<ToolCallback> callbacks)
+            throws ReflectiveOperationException {
+        try {
+            ToolCallingChatOptions copy = (ToolCallingChatOptions) options.copy();
+            copy.setToolCallbacks(callbacks);
+            return copy;
+        } catch (LinkageError immutableOptions) {
+            // Spring AI 2 options are immutable: options.mutate().toolCallbacks(callbacks).build(), which 1.x lacks
+            Object builder = ToolCallingChatOptions.class.getMethod("mutate").invoke(options);
+            Class<?> builderType = Class.forName(ToolCallingChatOptions.class.getName() + "$Builder", false,
+                    ToolCallingChatOptions.class.getClassLoader());
+            builderType.getMethod("toolCallbacks", List.class).invoke(builder, callbacks);
+            return (ChatOptions) builderType.getMethod("build").invoke(builder);
         }
     }
 
@@ -285,7 +300,7 @@ public final class ChatlogAdvisor implements CallAdvisor, StreamAdvisor {
                         finishReason = meta.getFinishReason().toLowerCase(java.util.Locale.ROOT);
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 // a chunk shaped unlike any seen: keep what was read
             }
             boolean first = output && !any;
