@@ -84,7 +84,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     @Override
     public void start() {
-        if (isStarted()) {
+        if (isStarted() || !SupportedVersions.check(this, getName())) {
             return;
         }
         status = new RateLimitedStatus(this, getName());
@@ -210,7 +210,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             if (finalize) {
                 router.end(entry.sessionId(), entry.timestamp());
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // whatever it is, it stays here: the caller is the application's logging call
             status.error("could not write a chat entry from logger " + event.getLoggerName() + ": " + e, e);
         }
     }
