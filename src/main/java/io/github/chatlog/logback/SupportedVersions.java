@@ -83,12 +83,25 @@ public final class SupportedVersions {
         }
     }
 
-    /** The version in the manifest of the jar holding {@code type}, or "unknown". */
+    /** The version in the manifest of the jar holding {@code type} (Logback 1.2 gives only its OSGi one), or "unknown". */
     private static String version(Class<?> type) {
-        Package p = type == null ? null : type.getPackage();
+        if (type == null) {
+            return "(none)";
+        }
+        Package p = type.getPackage();
         String v = p == null ? null : p.getImplementationVersion();
-        if (v == null && p != null) {
-            v = p.getSpecificationVersion();
+        if (v == null) {
+            try {
+                java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+                if (source != null && source.getLocation() != null && source.getLocation().getPath().endsWith(".jar")) {
+                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(new java.io.File(source.getLocation().toURI()))) {
+                        java.util.jar.Manifest manifest = jar.getManifest();
+                        v = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-Version");
+                    }
+                }
+            } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+                v = null; // no version to show: the message says so
+            }
         }
         return v == null ? "(version unknown)" : v;
     }
