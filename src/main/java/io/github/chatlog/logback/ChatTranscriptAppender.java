@@ -131,7 +131,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
                 .withSync(syncMode).withModes(modes);
         router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, maxOpenFiles, idleMs,
-                new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
+                new SessionRetention(names.directory(), maxHistory, capBytes, idleMs), defaultSession, status, clock);
         try {
             router.start();
         } catch (IOException | RuntimeException e) {
@@ -146,7 +146,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             return t;
         });
         long tick = Math.max(10, Math.min(Math.min(1000, syncMs), idleMs / 2));
-        long[] lastRetention = {0};
+        long[] lastRetention = {clock.millis()}; // first run one period after start
         long[] lastSync = {System.currentTimeMillis()};
         reaper.scheduleWithFixedDelay(() -> {
             try {
@@ -156,8 +156,8 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
                     lastSync[0] = System.currentTimeMillis();
                 }
                 router.maintain(syncDue);
-                long now = System.currentTimeMillis();
-                if (now - lastRetention[0] >= RETENTION_EVERY_MS) {
+                long now = clock.millis(); // the injected clock: a test moves it to make retention run
+                if (now - lastRetention[0] >= RETENTION_EVERY_MS || now < lastRetention[0]) {
                     lastRetention[0] = now;
                     router.applyRetention();
                 }
