@@ -125,7 +125,7 @@ class SpringBootAppIT {
         classpath.add(app.resolve("classes").toString());
         classpath.add(Files.readString(classpathFile).trim());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", String.join(File.pathSeparator, classpath), "com.example.chat.ChatApplication"));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", String.join(File.pathSeparator, classpath), "com.example.chat.ChatApplication"));
         command.addAll(List.of(args));
         Path out = dir.resolve("console-" + bootLine + ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
