@@ -3,8 +3,13 @@
 'use strict';
 (function () {
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 640;
   const H = 220;
+  let W = 640;
+
+  /** Draws at the container's own width, so text keeps its size on a wide chart. */
+  function measure(container) {
+    W = Math.max(320, Math.round(container.clientWidth || 640));
+  }
   const PAD = {left: 56, right: 12, top: 12, bottom: 36};
 
   function svg(tag, attrs, text) {
@@ -30,6 +35,7 @@
 
   function frame(container, labels, max, format, title) {
     CL.clear(container);
+    measure(container);
     const root = svg('svg', {viewBox: '0 0 ' + W + ' ' + H, class: 'chart-svg', role: 'img'});
     root.appendChild(svg('title', {}, title || ''));
     const s = scale(max);
@@ -42,7 +48,7 @@
     const n = Math.max(1, labels.length);
     const band = (W - PAD.left - PAD.right) / n;
     const x = function (i) { return PAD.left + band * (i + 0.5); };
-    const every = Math.max(1, Math.ceil(n / 6));
+    const every = Math.max(1, Math.ceil(n / Math.max(3, Math.floor(W / 110))));
     for (let i = 0; i < labels.length; i += every) {
       root.appendChild(svg('text', {x: x(i), y: H - PAD.bottom + 16, class: 'axis', 'text-anchor': 'middle'},
         shortLabel(labels[i])));
@@ -122,6 +128,7 @@
   /** Horizontal bars, largest first, each labelled. */
   Charts.hbars = function (container, opts) {
     CL.clear(container);
+    measure(container);
     if (opts.items.length === 0) return empty(container, opts.what || 'data');
     const rowH = 26;
     const height = opts.items.length * rowH + 8;
@@ -133,8 +140,8 @@
       const y = 4 + i * rowH;
       const width = (W - labelW - 80) * item.value / max;
       const label = String(item.label);
-      root.appendChild(tip(svg('text', {x: labelW - 8, y: y + 16, class: 'axis label', 'text-anchor': 'end'},
-        label.length > 26 ? label.slice(0, 25) + '…' : label), label));
+      root.appendChild(svg('text', {x: labelW - 8, y: y + 16, class: 'axis label', 'text-anchor': 'end'},
+        label.length > 26 ? label.slice(0, 25) + '…' : label));
       root.appendChild(tip(svg('rect', {x: labelW, y: y + 3, width: Math.max(1, width), height: rowH - 8,
         class: 'bar ' + (opts.cls || 's1')}), label + ': ' + opts.format(item.value) + (item.detail ? ' · ' + item.detail : '')));
       root.appendChild(svg('text', {x: labelW + width + 6, y: y + 16, class: 'axis'}, opts.format(item.value)));

@@ -5,6 +5,7 @@
   const PAGE = 200;
   const MAX_SHOWN = 1000;
   const ROLES = ['user', 'assistant', 'system', 'tool', 'note'];
+  const LABELS = {user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool', note: 'Note'};
   let id = null;
   let conversation = null;
   let lo = 0;
@@ -72,7 +73,8 @@
     const roleClass = ROLES.indexOf(e.role) >= 0 ? e.role : 'other';
     const node = CL.el('article', {class: 'entry ' + e.type.replace(/[^a-z_]/g, '') + ' role-' + roleClass,
       id: 'entry-' + e.index, dataset: {index: String(e.index)}});
-    const who = e.type === 'tool_call' ? 'Tool call' : e.type === 'decision' ? 'Decision' : e.type === 'error' ? 'Error' : e.role;
+    const who = e.type === 'tool_call' ? 'Tool call' : e.type === 'decision' ? 'Decision' : e.type === 'error' ? 'Error'
+      : Object.prototype.hasOwnProperty.call(LABELS, e.role) ? LABELS[e.role] : e.role;
     node.appendChild(CL.el('div', {class: 'who'}, [CL.el('span', {class: 'role', text: who}),
       CL.el('time', {datetime: e.timestamp || '', title: e.timestamp || '', text: CL.time(e.timestamp)})]));
     let body;
