@@ -29,7 +29,7 @@ import java.util.function.BiConsumer;
  */
 public final class StoreReader implements AutoCloseable {
 
-    /** Answers below this confidence count as low-confidence (as {@code ChatStats} counts them). */
+    /** Answers below this confidence count as low-confidence, as {@code ChatStats.LOW_CONFIDENCE} counts them. */
     public static final double LOW_CONFIDENCE = 0.5;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -230,18 +230,6 @@ public final class StoreReader implements AutoCloseable {
                 action.accept(current, entries);
             }
         }
-    }
-
-    /** The models named by any entry, sorted. */
-    public List<String> models() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement s = prepare("SELECT DISTINCT model FROM messages WHERE model IS NOT NULL ORDER BY model",
-                List.of()); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 
     /** The error events at or after {@code since} (epoch millis): {@code error:*} and {@code llm:error}. */
