@@ -54,9 +54,18 @@ public final class StoreReader implements AutoCloseable {
         public static final SessionFilter ALL = new SessionFilter(Long.MIN_VALUE, Long.MAX_VALUE, null, false, false, null);
     }
 
-    /** One page of the listing and how many sessions the filter matches in all. */
-    public record SessionPage(long total, List<StoredSession> sessions) {
+    /**
+     * One page of the listing and how many sessions the filter matches: exactly, or (when {@code exact} is false) at
+     * least {@code total}, counted no further than {@link #COUNT_AHEAD} past the page.
+     */
+    public record SessionPage(long total, boolean exact, List<StoredSession> sessions) {
     }
+
+    /**
+     * How far past the page the listing counts matching sessions: {@value}. Counting all of a large store would cost
+     * a scan of it on every page; "1-50 of 10,050+" costs a bounded one.
+     */
+    public static final int COUNT_AHEAD = 10_000;
 
     /** What the listing shows beside a session's row: turns, models used, low-confidence answers. */
     public record SessionFacets(int turns, List<String> models, int lowConfidence) {
@@ -86,11 +95,13 @@ public final class StoreReader implements AutoCloseable {
     public SessionPage sessions(SessionFilter f, int offset, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         String where = where(f, args);
+        long cap = (long) offset + limit + COUNT_AHEAD;
+        List<Object> countArgs = new ArrayList<>(args);
+        countArgs.add(cap);
         long total;
-        try (PreparedStatement s = prepare("SELECT COUNT(*) FROM sessions s" + where, args)) {
-            try (ResultSet rs = s.executeQuery()) {
-                total = rs.next() ? rs.getLong(1) : 0;
-            }
+        try (PreparedStatement s = prepare("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s" + where + " LIMIT ?) counted",
+                countArgs); ResultSet rs = s.executeQuery()) {
+            total = rs.next() ? rs.getLong(1) : 0;
         }
         args.add(limit);
         args.add(offset);
@@ -102,7 +113,7 @@ public final class StoreReader implements AutoCloseable {
                 page.add(session(rs));
             }
         }
-        return new SessionPage(total, page);
+        return new SessionPage(total, total < cap, page);
     }
 
     private static String where(SessionFilter f, List<Object> args) {

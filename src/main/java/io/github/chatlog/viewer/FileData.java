@@ -70,6 +70,7 @@ final class FileData implements ViewerData {
         }
         ObjectNode o = JsonViews.object();
         o.put("total", matching.size());
+        o.put("total_exact", true);
         o.put("offset", q.offset());
         o.put("limit", q.limit());
         ArrayNode rows = o.putArray("sessions");

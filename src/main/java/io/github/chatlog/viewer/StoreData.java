@@ -61,6 +61,7 @@ final class StoreData implements ViewerData {
                     .map(StoreReader.StoredSession::sessionId).toList());
             ObjectNode o = JsonViews.object();
             o.put("total", page.total());
+            o.put("total_exact", page.exact());
             o.put("offset", q.offset());
             o.put("limit", q.limit());
             ArrayNode rows = o.putArray("sessions");

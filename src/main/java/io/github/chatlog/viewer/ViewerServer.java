@@ -34,6 +34,8 @@ public final class ViewerServer implements AutoCloseable {
     /** What a token given with {@code --token} may be made of: {@value}. */
     public static final String TOKEN_PATTERN = "[A-Za-z0-9._~-]{16,256}";
 
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final ViewerData data;
@@ -76,6 +78,11 @@ public final class ViewerServer implements AutoCloseable {
                 throw new IllegalArgumentException("no log directory at " + settings.directory().toAbsolutePath());
             }
             data = new FileData(settings.directory(), settings.zone());
+        }
+        // the JDK's server writes an answer's headers and body apart: with Nagle's algorithm on, the body waits for the
+        // client's delayed ACK of the headers (40 ms on Linux) on every request. Read once, when the server first starts.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, settings.port()), 64);
         int port = server.getAddress().getPort();

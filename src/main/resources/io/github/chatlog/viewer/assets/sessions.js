@@ -88,7 +88,8 @@
       body.appendChild(CL.el('tr', {}, CL.el('td', {colspan: '9', class: 'muted', text: 'No conversation matches.'})));
     }
     count.textContent = page.total === 0 ? '0 conversations'
-      : (page.offset + 1) + '–' + (page.offset + page.sessions.length) + ' of ' + CL.num(page.total) + ' conversations';
+      : (page.offset + 1) + '–' + (page.offset + page.sessions.length) + ' of ' + CL.num(page.total)
+        + (page.total_exact ? '' : '+') + ' conversations';
     pager(page);
   }
 
