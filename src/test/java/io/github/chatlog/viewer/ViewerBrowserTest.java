@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -54,6 +55,8 @@ class ViewerBrowserTest {
     static final Path CHROMEDRIVER = Path.of(System.getProperty("chatlog.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** Entries of the long conversation: more than two pages of 200. */
+    static final int LONG = 450;
 
     @TempDir
     static Path root;
@@ -77,6 +80,9 @@ class ViewerBrowserTest {
         Path store = root.resolve("store.db");
         ViewerLogs.write(dir, store);
         live = LogbackFixture.fromXml(ViewerLogs.configuration("text", store), dir);
+        for (int i = 0; i < LONG; i++) {
+            chat("long-1", i % 2 == 0 ? "user" : "assistant", "long entry " + i);
+        }
         chat("live-1", "user", "a conversation the test keeps talking in");
         server = ViewerServer.start(ViewerSettings.files(dir).bind("127.0.0.1", 0));
         downloads = Files.createDirectories(root.resolve("downloads"));
@@ -144,12 +150,28 @@ class ViewerBrowserTest {
         }
     }
 
+    /** The text of every element {@code css} selects, read in one step (the page may re-render between two). */
+    @SuppressWarnings("unchecked")
     static List<String> texts(String css) {
-        List<String> out = new ArrayList<>();
-        for (WebElement e : driver.findElements(By.cssSelector(css))) {
-            out.add((String) js("return arguments[0].textContent", e));
+        return new ArrayList<>((List<String>) js("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(function (e) { return e.textContent; })", css));
+    }
+
+    /**
+     * Clicks what {@code by} finds once it is there, finding it again if the page re-rendered it before the click. A
+     * click whose handler replaces the element itself reports it stale afterwards: that click happened.
+     */
+    static void click(By by) {
+        WebElement e = new WebDriverWait(driver, DEADLINE).withMessage("find " + by)
+                .ignoring(StaleElementReferenceException.class).until(d -> {
+                    WebElement found = d.findElement(by);
+                    return found.isDisplayed() ? found : null;
+                });
+        try {
+            e.click();
+        } catch (StaleElementReferenceException replacedByTheClick) {
+            // the handler re-rendered it
         }
-        return out;
     }
 
     @Test
@@ -166,14 +188,14 @@ class ViewerBrowserTest {
         screenshot("sessions");
         nothingRan();
 
-        driver.findElement(By.cssSelector("#filters input[name=errors]")).click();
-        driver.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        click(By.cssSelector("#filters input[name=errors]"));
+        click(By.cssSelector("#filters button[type=submit]"));
         await("the filtered table", d -> texts("#sessions tbody a.session-link").equals(List.of("support")));
         assertTrue(driver.getCurrentUrl().contains("errors=1"), "the filter is in the address");
-        driver.findElement(By.id("reset")).click();
+        click(By.id("reset"));
         await("every session again", d -> d.findElements(By.cssSelector("#sessions tbody a.session-link")).size() >= 9);
 
-        driver.findElement(By.xpath("//a[@class='session-link' and text()='weather']")).click();
+        click(By.xpath("//a[@class='session-link' and text()='weather']"));
         await("the conversation", d -> d.findElements(By.cssSelector("#chat article.entry")).size() == 5);
         assertTrue(driver.getCurrentUrl().endsWith("/sessions/weather"), driver.getCurrentUrl());
         assertEquals("What's the weather like in Lisbon tomorrow?", texts("#chat .role-user .bubble").get(0));
@@ -212,12 +234,17 @@ class ViewerBrowserTest {
     void hostileTextIsShownLiterallyAndNothingItWouldDoHappens() throws Exception {
         open("/");
         await("the sessions table", d -> texts("#sessions tbody a.session-link").contains(ViewerLogs.HOSTILE_ID));
-        for (WebElement link : driver.findElements(By.cssSelector("#sessions tbody a.session-link"))) {
-            if (ViewerLogs.HOSTILE_ID.equals(js("return arguments[0].textContent", link))) {
-                link.click();
-                break;
+        // a real click on the link whose text is the hostile id
+        new WebDriverWait(driver, DEADLINE).ignoring(StaleElementReferenceException.class).until(d -> {
+            for (WebElement link : d.findElements(By.cssSelector("#sessions tbody a.session-link"))) {
+                if (ViewerLogs.HOSTILE_ID.equals(link.getText()) || ViewerLogs.HOSTILE_ID.equals(
+                        js("return arguments[0].textContent", link))) {
+                    link.click();
+                    return true;
+                }
             }
-        }
+            return false;
+        });
         await("the hostile conversation", d -> d.findElements(By.cssSelector("#chat article.entry")).size() == 4);
         assertEquals(List.of(ViewerLogs.HOSTILE_ID), texts("h1 .session-id"));
         assertEquals(ViewerLogs.HOSTILE_CONTENT, texts("#chat .bubble").get(0));
@@ -254,7 +281,10 @@ class ViewerBrowserTest {
         assertEquals(List.of("visit", "visit", "visit", "visit"), texts("#hits mark"));
         assertEquals("second visit answer", texts("#hits .hit-text").get(0), "newest first");
         screenshot("search");
-        driver.findElements(By.cssSelector("#hits a.open")).get(3).click();
+        new WebDriverWait(driver, DEADLINE).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElements(By.cssSelector("#hits a.open")).get(3).click();
+            return true;
+        });
         await("the hit in its conversation", d -> !d.findElements(By.cssSelector("#chat article.entry.target")).isEmpty());
         assertTrue(driver.getCurrentUrl().contains("/sessions/repeat?c=1&at=0"), driver.getCurrentUrl());
         assertEquals("first visit question", texts("#chat article.entry.target .bubble").get(0));
@@ -307,16 +337,35 @@ class ViewerBrowserTest {
 
     @Test
     @Order(7)
+    void aLongConversationComesAPageAtATime() throws Exception {
+        open("/sessions/long-1");
+        await("the first page", d -> d.findElements(By.cssSelector("#chat article.entry")).size() == 200);
+        assertEquals("450 entries (showing 1–200)", texts("#entry-count").get(0));
+        assertFalse(driver.findElement(By.id("load-earlier")).isDisplayed(), "nothing before the first entry");
+        click(By.id("jump-latest"));
+        await("the last page", d -> texts("#chat article.entry .bubble").contains("long entry " + (LONG - 1)));
+        assertEquals("long entry 250", texts("#chat article.entry .bubble").get(0));
+        js("window.scrollTo(0, 0)"); // as a reader scrolls up to it (Selenium would put it under the sticky header)
+        click(By.id("load-earlier"));
+        await("the page before", d -> d.findElements(By.cssSelector("#chat article.entry")).size() == 400);
+        assertEquals("long entry 50", texts("#chat article.entry .bubble").get(0));
+        assertEquals("450 entries (showing 51–450)", texts("#entry-count").get(0));
+        screenshot("conversation-long");
+        nothingRan();
+    }
+
+    @Test
+    @Order(8)
     void theExportButtonDownloadsTheConversation() throws Exception {
         open("/sessions/weather");
         await("the export buttons", d -> !d.findElements(By.id("export-jsonl")).isEmpty());
-        driver.findElement(By.id("export-jsonl")).click();
+        click(By.id("export-jsonl"));
         Path file = downloads.resolve("chatlog-weather.jsonl");
         await("the download", d -> Files.exists(file) && !hasPartial());
         String jsonl = Files.readString(file, StandardCharsets.UTF_8);
         assertTrue(jsonl.startsWith("{\"messages\":[{\"role\":\"user\",\"content\":\"What's the weather like"), jsonl);
         assertTrue(jsonl.contains("\"name\":\"weather_forecast\""), jsonl);
-        driver.findElement(By.id("export-md")).click();
+        click(By.id("export-md"));
         Path md = downloads.resolve("chatlog-weather.md");
         await("the Markdown download", d -> Files.exists(md) && !hasPartial());
         assertTrue(Files.readString(md, StandardCharsets.UTF_8).contains("## Session weather"));

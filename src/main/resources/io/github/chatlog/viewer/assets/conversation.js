@@ -108,23 +108,34 @@
     return chat.querySelectorAll('article.entry').length;
   }
 
+  /** The paging buttons: made once and updated in place, so a click never lands on a button that was just replaced. */
+  let buttons = null;
+
   function controls() {
-    CL.clear(before);
-    if (lo > 0) {
-      CL.append(before, [CL.el('button', {type: 'button', id: 'load-earlier', text: 'Load earlier entries (' + CL.num(lo) + ' more)',
-        onclick: loadEarlier}), CL.el('button', {type: 'button', class: 'quiet', text: 'Jump to first', onclick: function () {
-        jump(false);
-      }})]);
+    if (!buttons) {
+      buttons = {
+        earlier: CL.el('button', {type: 'button', id: 'load-earlier', onclick: loadEarlier}),
+        first: CL.el('button', {type: 'button', class: 'quiet', id: 'jump-first', text: 'Jump to first',
+          onclick: function () { jump(false); }}),
+        later: CL.el('button', {type: 'button', id: 'load-later', onclick: loadLater}),
+        latest: CL.el('button', {type: 'button', class: 'quiet', id: 'jump-latest', text: 'Jump to latest',
+          onclick: function () { jump(true); }})
+      };
+      CL.append(CL.clear(before), [buttons.earlier, buttons.first]);
+      CL.append(CL.clear(after), [buttons.later, buttons.latest]);
     }
-    CL.clear(after);
-    if (hi < total) {
-      CL.append(after, [CL.el('button', {type: 'button', id: 'load-later', text: 'Load later entries (' + CL.num(total - hi) + ' more)',
-        onclick: loadLater}), CL.el('button', {type: 'button', class: 'quiet', id: 'jump-latest', text: 'Jump to latest',
-        onclick: function () { jump(true); }})]);
-    }
+    before.hidden = lo <= 0;
+    buttons.earlier.textContent = 'Load earlier entries (' + CL.num(lo) + ' more)';
+    after.hidden = hi >= total;
+    buttons.later.textContent = 'Load later entries (' + CL.num(total - hi) + ' more)';
     const count = document.getElementById('entry-count');
     if (count) count.textContent = CL.num(total) + ' entries' + (total > hi - lo ? ' (showing ' + CL.num(lo + 1) + '–'
       + CL.num(hi) + ')' : '');
+  }
+
+  function failed(e) {
+    const box = document.getElementById('paging-error') || chat.appendChild(CL.el('div', {id: 'paging-error'}));
+    CL.notice(box, 'Entries could not be read: ' + e.message);
   }
 
   function appendEntries(entries) {
@@ -145,7 +156,7 @@
       appendEntries(page.entries.filter(function (e) { return e.index >= hi; }));
       controls();
     } catch (e) {
-      CL.notice(after, 'Entries could not be read: ' + e.message);
+      failed(e);
     } finally {
       loading = false;
     }
@@ -170,7 +181,7 @@
       window.scrollBy(0, document.documentElement.scrollHeight - height);
       controls();
     } catch (e) {
-      CL.notice(before, 'Entries could not be read: ' + e.message);
+      failed(e);
     } finally {
       loading = false;
     }
@@ -186,9 +197,9 @@
       hi = lo;
       appendEntries(page.entries);
       controls();
-      (latest ? after : before).scrollIntoView({block: latest ? 'end' : 'start'});
+      window.scrollTo(0, latest ? document.documentElement.scrollHeight : 0);
     } catch (e) {
-      CL.notice(after, 'Entries could not be read: ' + e.message);
+      failed(e);
     } finally {
       loading = false;
     }
@@ -231,7 +242,7 @@
     if (e.index === hi && !loading) {
       const nearBottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 120;
       appendEntries([e]);
-      if (nearBottom) after.scrollIntoView({block: 'end'});
+      if (nearBottom) window.scrollTo(0, document.documentElement.scrollHeight);
     }
     controls();
   }
@@ -267,8 +278,9 @@
       }
     }
     if ('IntersectionObserver' in window) {
+      // the next page comes as the reader scrolls near the end (not while the page is still settling at the top)
       new IntersectionObserver(function (seen) {
-        if (seen.some(function (s) { return s.isIntersecting; })) loadLater();
+        if (window.scrollY > 0 && seen.some(function (s) { return s.isIntersecting; })) loadLater();
       }, {rootMargin: '400px'}).observe(after);
     }
     CL.onLive('entry', onEntry);
