@@ -243,6 +243,15 @@ public final class StoreReader implements AutoCloseable {
         }
     }
 
+    /** The times of the first and the last entry (epoch millis), or null when there is none. */
+    public long[] span() throws SQLException {
+        try (PreparedStatement s = prepare("SELECT MIN(timestamp), MAX(timestamp) FROM messages", List.of());
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() && rs.getString(1) != null ? new long[]{millis(rs.getString(1)), millis(rs.getString(2))}
+                    : null;
+        }
+    }
+
     /** The error events at or after {@code since} (epoch millis): {@code error:*} and {@code llm:error}. */
     public long errorEvents(long since) throws SQLException {
         try (PreparedStatement s = prepare("SELECT COUNT(*) FROM events WHERE (event_type LIKE 'error:%' OR event_type = ?)"

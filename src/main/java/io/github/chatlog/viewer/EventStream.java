@@ -55,8 +55,10 @@ final class EventStream {
                 out.write(frame);
                 out.flush();
             }
-        } catch (IOException | InterruptedException gone) {
-            // the reader closed the page, or the server is stopping
+        } catch (IOException gone) {
+            // the reader closed the page
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         } finally {
             feed.unsubscribe(s);
         }

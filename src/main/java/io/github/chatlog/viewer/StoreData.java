@@ -153,17 +153,20 @@ final class StoreData implements ViewerData {
     @Override
     public ObjectNode stats() throws SQLException {
         try (StoreReader r = StoreReader.open(url)) {
-            List<List<LogEntry>> sessions = new ArrayList<>();
-            long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
-            r.forEachSession((id, entries) -> {
-                sessions.add(entries);
-                for (LogEntry e : entries) {
-                    span[0] = Math.min(span[0], e.timestamp());
-                    span[1] = Math.max(span[1], e.timestamp());
+            long[] span = r.span();
+            SQLException[] failed = {null};
+            // one session in memory at a time, as the export reads them
+            ObjectNode o = StatsView.compute(span == null ? 0 : span[0], span == null ? -1 : span[1], zone, sink -> {
+                try {
+                    r.forEachSession((id, entries) -> sink.accept(entries));
+                } catch (SQLException e) {
+                    failed[0] = e;
                 }
-            });
-            return StatsView.compute(span[0], span[1], zone, sink -> sessions.forEach(sink),
-                    r.errorEvents(Long.MIN_VALUE)).json().put("source", kind());
+            }, r.errorEvents(Long.MIN_VALUE)).json().put("source", kind());
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            return o;
         }
     }
 

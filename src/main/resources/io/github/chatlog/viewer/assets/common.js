@@ -130,7 +130,8 @@
       CL.card('Entries', CL.num(t.entries), CL.num(t.messages) + ' messages · ' + CL.num(t.tool_calls) + ' tool calls'),
       CL.card('Error rate', CL.percent(t.error_rate), CL.num(t.errors) + ' errors · ' + CL.num(stats.master_log_errors)
         + ' in the master log', t.errors > 0 ? 'bad' : null),
-      CL.card('Latency p50 / p95', CL.ms(t.latency_ms_p50) + ' / ' + CL.ms(t.latency_ms_p95), 'p99 ' + CL.ms(t.latency_ms_p99)),
+      CL.card('Reply latency p50', CL.ms(t.latency_ms_p50), 'p95 ' + CL.ms(t.latency_ms_p95) + ' · p99 '
+        + CL.ms(t.latency_ms_p99)),
       CL.card('Tokens', CL.num(t.tokens_out) + ' out', CL.num(t.tokens_in) + ' in · '
         + (t.tokens_per_second === null ? '–' : t.tokens_per_second.toFixed(1) + ' tok/s')),
       CL.card('Low confidence', CL.num(t.low_confidence), CL.num(t.fallbacks) + ' fallbacks', t.low_confidence > 0 ? 'warn' : null)
