@@ -67,6 +67,9 @@ corpus=1024
 [ "$mode" = quick ] && corpus=128
 run -t 1 -p corpusMb=$corpus -rf json -rff "$out/read.json" ReadBenchmark
 
+# the viewer's API over HTTP, sampled for its p95: 100,000 sessions in a store, a 10,000-entry conversation
+run "${common[@]}" -t 1 -bm sample -tu ms -rf json -rff "$out/viewer.json" ViewerBenchmark
+
 report=(--mode "$mode" --failures "$failures")
 [ "$mode" = full ] && report+=(--write)
 java -cp "$jar" io.github.chatlog.bench.BenchReport "${report[@]}" "$out"/*.json

@@ -25,7 +25,7 @@ public final class BenchReport {
 
     /** One measured configuration. */
     record Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
-                  String unit, double p50, double p99, double allocPerOp) {
+                  String unit, double p50, double p95, double p99, double allocPerOp) {
 
         String name() {
             return benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
@@ -119,6 +119,7 @@ public final class BenchReport {
             out.add(new Result(n.get("benchmark").asString(), n.get("mode").asString(), n.get("threads").asInt(), params,
                     primary.get("score").asDouble(), primary.get("scoreError").asDouble(Double.NaN),
                     primary.get("scoreUnit").asString(), pct == null ? Double.NaN : pct.get("50.0").asDouble(),
+                    pct == null || pct.get("95.0") == null ? Double.NaN : pct.get("95.0").asDouble(),
                     pct == null ? Double.NaN : pct.get("99.0").asDouble(), alloc));
         }
         return out;
@@ -233,6 +234,21 @@ public final class BenchReport {
                         "Logback FileAppender %.0f B/op over ours %.0f B/op", logback, r.allocPerOp()));
                 add(out, "master-alloc-budget-64B", 64.0 / Math.max(1, r.allocPerOp() - logback), 1.0,
                         String.format(Locale.ROOT, "%.0f B/op vs Logback FileAppender %.0f B/op", r.allocPerOp(), logback));
+            }
+        }
+        // the viewer's API over HTTP: p95 of a sampled request against its budget
+        for (Result r : rs) {
+            if (r.is("ViewerBenchmark.sessionsFirstPage", "sample", 1)) {
+                double p95 = toMicros(r.p95(), r.unit()) / 1000;
+                add(out, "viewer-sessions-api-p95-budget-100ms", 100.0 / p95, 1.0, String.format(Locale.ROOT,
+                        "p95 %.1f ms, p50 %.1f ms: GET /api/sessions (first page) over %,d sessions in SQLite", p95,
+                        toMicros(r.p50(), r.unit()) / 1000, ViewerBenchmark.SESSIONS));
+            }
+            if (r.is("ViewerBenchmark.conversationFirstPage", "sample", 1)) {
+                double p95 = toMicros(r.p95(), r.unit()) / 1000;
+                add(out, "viewer-conversation-p95-budget-200ms", 200.0 / p95, 1.0, String.format(Locale.ROOT,
+                        "p95 %.1f ms, p50 %.1f ms: GET /api/sessions/{id} (first page) of a %,d-entry text transcript",
+                        p95, toMicros(r.p50(), r.unit()) / 1000, ViewerBenchmark.ENTRIES));
             }
         }
         return out;

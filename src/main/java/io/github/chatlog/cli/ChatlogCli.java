@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
                 IngestCommand.class,
                 ReadCommands.Tail.class, ReadCommands.Sessions.class, ReadCommands.Show.class, AnalysisCommands.Search.class,
                 AnalysisCommands.Stats.class, AnalysisCommands.Reflect.class, AnalysisCommands.Export.class,
-                AnalysisCommands.Prune.class, ReadCommands.Text.class},
+                AnalysisCommands.Prune.class, ReadCommands.Text.class, ServeCommand.class},
         footer = "%nCHATLOG_DIR sets the log directory (default: logs).")
 public final class ChatlogCli implements Callable<Integer> {
 

@@ -176,8 +176,18 @@ final class Demo {
             out.println("$ chatlog " + command);
             cli.execute(command, "--dir", dir.toString());
         }
+        out.println();
+        out.println("Browse these logs in the viewer (sessions, conversations, search, charts, live updates):");
+        out.println("  ./chatlog serve --dir " + shellWord(dir.toString()));
+        out.println("  then open http://" + io.github.chatlog.viewer.ViewerSettings.DEFAULT_HOST + ":"
+                + io.github.chatlog.viewer.ViewerSettings.DEFAULT_PORT + "/ (Ctrl-C stops it)");
         out.flush();
         return 0;
+    }
+
+    /** A path as one word a shell reads back as it is. */
+    static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static void pause(long ms) {

@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -48,6 +49,16 @@ public final class ConversationExport {
 
     public static Counts export(String format, TranscriptDirectory dir, Predicate<TranscriptDirectory.Transcript> select,
                                 String systemPrompt, int minTurns, Predicate<LogEntry> entryFilter, Writer out) {
+        return export(format, dir::forEach, select, systemPrompt, minTurns, entryFilter, out);
+    }
+
+    /**
+     * {@link #export(String, TranscriptDirectory, Predicate, String, int, Predicate, Writer)} over any source of
+     * transcripts that hands them over one at a time, such as the conversations of a store.
+     */
+    public static Counts export(String format, Consumer<Consumer<TranscriptDirectory.Transcript>> transcripts,
+                                Predicate<TranscriptDirectory.Transcript> select, String systemPrompt, int minTurns,
+                                Predicate<LogEntry> entryFilter, Writer out) {
         int[] counts = new int[3];
         long[] entries = {0};
         try {
@@ -59,7 +70,7 @@ public final class ConversationExport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        dir.forEach(t -> {
+        transcripts.accept(t -> {
             if (!select.test(t)) {
                 return;
             }

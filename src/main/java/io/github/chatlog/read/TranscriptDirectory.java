@@ -71,6 +71,16 @@ public final class TranscriptDirectory {
         return out;
     }
 
+    /**
+     * Every transcript file of the directory: the live file (or the name it had, when only compressed parts are left)
+     * mapped to its parts, oldest first (the live file last when it exists), in file-name order. With
+     * {@link #read(Path, List)}, a reader that keeps transcripts between calls (the viewer) re-reads only those whose
+     * parts changed.
+     */
+    public Map<Path, List<Path>> transcriptFiles() {
+        return files();
+    }
+
     /** Live file -> its parts, oldest first (the live file last when it exists). */
     private Map<Path, List<Path>> files() {
         Map<Path, List<SessionFileNames.Name>> byLive = new TreeMap<>();
@@ -125,6 +135,14 @@ public final class TranscriptDirectory {
      * from its last entry (to the second, as text transcripts keep time) until the id's next conversation starts.
      */
     public List<SessionSummaryRow> sessions(long since) {
+        return sessions(transcripts(), since);
+    }
+
+    /**
+     * {@link #sessions(long)} over transcripts read already (by {@link #transcripts()} or {@link #read(Path, List)}),
+     * in any order; the master log is read for the {@code conversation:end} events.
+     */
+    public List<SessionSummaryRow> sessions(List<Transcript> transcripts, long since) {
         Map<String, List<Long>> ends = new HashMap<>();
         try (Stream<MasterLine> s = MasterLogReader.of(layout.masterLog())
                 .lines(EventQuery.ALL.types(EventTypes.CONVERSATION_END))) {
@@ -136,8 +154,9 @@ public final class TranscriptDirectory {
             });
         }
         ends.values().forEach(java.util.Collections::sort);
-        List<Transcript> all = new ArrayList<>(transcripts());
+        List<Transcript> all = new ArrayList<>(transcripts);
         all.removeIf(t -> t.entries().isEmpty());
+        all.sort(Comparator.comparingLong(t -> t.entries().get(0).timestamp())); // stable: file-name order within
         Map<String, List<Transcript>> byId = new HashMap<>();
         for (Transcript t : all) {
             byId.computeIfAbsent(t.sessionId(), k -> new ArrayList<>()).add(t); // oldest first, as transcripts() sorts
@@ -225,7 +244,8 @@ public final class TranscriptDirectory {
         }
     }
 
-    private Transcript read(Path live, List<Path> parts) {
+    /** Reads one transcript: {@code live} and its {@code parts} as {@link #transcriptFiles()} gives them. */
+    public Transcript read(Path live, List<Path> parts) {
         return parse(live, parts, new String(bytes(parts), StandardCharsets.UTF_8));
     }
 

@@ -135,6 +135,13 @@ public final class TranscriptSearch {
      * the database read-only: a search never writes to it.
      */
     public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
+        try (Connection c = openReadOnly(db)) {
+            return database(c, query, role, since, limit);
+        }
+    }
+
+    /** {@link #database(Path, String, String, long, int)} over a connection the caller opened (and closes). */
+    public static List<Hit> database(Connection connection, String query, String role, long since, int limit) throws SQLException {
         Pattern literal = matcher(query);
         boolean ascii = query.chars().allMatch(c -> c < 0x80);
         StringBuilder sql = new StringBuilder("SELECT m.timestamp, m.role, m.content, m.session_id, m.id FROM messages m"
@@ -149,7 +156,7 @@ public final class TranscriptSearch {
             sql.append(" AND m.timestamp >= ?");
         }
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
-        try (Connection c = openReadOnly(db); PreparedStatement s = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
             int i = 1;
             if (ascii) {
                 s.setString(i++, "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
@@ -177,23 +184,10 @@ public final class TranscriptSearch {
         return newestFirst(newest);
     }
 
-    /**
-     * A read-only connection: no schema applied, no journal mode set. A WAL database with no {@code -wal} file has no
-     * writer attached; SQLite would still create {@code -wal} and {@code -shm} files to read it, so it is opened as
-     * immutable, which creates nothing. With a writer attached, those files exist and are shared.
-     */
+    /** A read-only connection to the SQLite file {@code db}: {@link StoreConnections#openReadOnly}. */
     static Connection openReadOnly(Path db) throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("busy_timeout", Integer.toString(StoreConnections.DEFAULT_BUSY_TIMEOUT_MS));
-        boolean writerAttached = Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
-        p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READONLY | (writerAttached ? 0 : SQLITE_OPEN_URI)));
-        String url = writerAttached ? StoreConnections.PREFIX + db
-                : StoreConnections.PREFIX + db.toAbsolutePath().toUri().toString().replace("file:///", "file:/") + "?immutable=1";
-        return java.sql.DriverManager.getConnection(url, p);
+        return StoreConnections.openReadOnly(StoreConnections.PREFIX + db);
     }
-
-    private static final int SQLITE_OPEN_READONLY = 0x01;
-    private static final int SQLITE_OPEN_URI = 0x40;
 
     /**
      * Whether the database holds every transcript as it is now: ingest has recorded each transcript file at its current

@@ -52,6 +52,37 @@ public final class StoreConnections {
         }
     }
 
+    /**
+     * A connection that only reads: no schema applied, no journal mode set, nothing created. A SQLite database with no
+     * {@code -wal} file has no writer attached; SQLite would still create {@code -wal} and {@code -shm} files to read
+     * it, so it is opened as immutable, which creates nothing; with a writer attached those files exist and are shared.
+     * Any other URL is opened through its JDBC driver and marked read-only.
+     */
+    public static Connection openReadOnly(String url) throws SQLException {
+        Path file = databaseFile(url);
+        if (file == null) {
+            Connection c = DriverManager.getConnection(url);
+            c.setReadOnly(true);
+            return c;
+        }
+        if (!driverPresent()) {
+            throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new SQLException("no database at " + file);
+        }
+        Properties p = new Properties();
+        p.setProperty("busy_timeout", Integer.toString(DEFAULT_BUSY_TIMEOUT_MS));
+        boolean writerAttached = Files.exists(file.resolveSibling(file.getFileName() + "-wal"));
+        p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READONLY | (writerAttached ? 0 : SQLITE_OPEN_URI)));
+        String readUrl = writerAttached ? PREFIX + file
+                : PREFIX + file.toAbsolutePath().toUri().toString().replace("file:///", "file:/") + "?immutable=1";
+        return DriverManager.getConnection(readUrl, p);
+    }
+
+    private static final int SQLITE_OPEN_READONLY = 0x01;
+    private static final int SQLITE_OPEN_URI = 0x40;
+
     /** Opens {@code url} (creating the database's folder) and applies the schema; what it creates is owner-only. */
     public static Connection open(String url, int busyTimeoutMs) throws SQLException {
         return open(url, busyTimeoutMs, FileModes.OWNER_ONLY);

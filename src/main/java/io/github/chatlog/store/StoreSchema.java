@@ -26,6 +26,8 @@ public final class StoreSchema {
             "CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, started TEXT NOT NULL, ended TEXT NULL, "
                     + "last_entry TEXT NOT NULL, messages INTEGER NOT NULL DEFAULT 0, tokens INTEGER NOT NULL DEFAULT 0, "
                     + "errors INTEGER NOT NULL DEFAULT 0)",
+            // the viewer's listing, newest first, and its count: read from the index alone
+            "CREATE INDEX IF NOT EXISTS idx_sessions_started ON sessions(started, messages)",
             "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
                     + "timestamp TEXT NOT NULL, role TEXT NOT NULL, type TEXT NOT NULL, content TEXT NOT NULL, "
                     + "provider TEXT NULL, model TEXT NULL, latency_ms INTEGER NULL, tokens INTEGER NULL, "

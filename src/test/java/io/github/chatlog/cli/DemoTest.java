@@ -59,6 +59,9 @@ class DemoTest {
         assertTrue(output.contains("Transcript of session weather-"), output);
         assertTrue(output.contains("My key [REDACTED:api_key] stopped working"), "the demo shows a masked key: " + output);
         assertTrue(!output.contains("sk-proj-DEMO") && !all.contains("sk-proj-DEMO"), "the key itself is written nowhere");
+        assertTrue(output.strip().endsWith("./chatlog serve --dir " + Demo.shellWord(dir.toAbsolutePath().normalize()
+                .toString()) + "\n  then open http://127.0.0.1:8765/ (Ctrl-C stops it)"), "the demo ends by naming the "
+                + "viewer on its logs: " + output.substring(Math.max(0, output.length() - 300)));
     }
 
     @Test

@@ -1,0 +1,22 @@
+package io.github.chatlog.viewer;
+
+/** A request the viewer answers with an error status and a JSON body saying why. */
+final class ApiError extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    final int status;
+
+    ApiError(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    static ApiError badRequest(String message) {
+        return new ApiError(400, message);
+    }
+
+    static ApiError notFound(String message) {
+        return new ApiError(404, message);
+    }
+}
