@@ -6,7 +6,7 @@ import io.github.chatlog.format.ConversationExport;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.read.ChatStats;
 import io.github.chatlog.read.EventQuery;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.TranscriptDirectory;
@@ -43,7 +43,7 @@ final class FileData implements ViewerData {
         this.directory = directory;
         this.zone = zone;
         this.cache = new TranscriptCache(new TranscriptDirectory(directory, zone), directory);
-        this.masterLog = directory.resolve(LogDirectoryNames.MASTER_LOG);
+        this.masterLog = directory.resolve(LogLayout.MASTER_LOG);
     }
 
     @Override
@@ -153,7 +153,7 @@ final class FileData implements ViewerData {
 
     @Override
     public ObjectNode search(String query, String role, int limit) throws Exception {
-        Path db = directory.resolve(LogDirectoryNames.DATABASE);
+        Path db = directory.resolve(LogLayout.DATABASE);
         int wanted = limit + 1; // one more: are there more?
         List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(directory, db)
                 ? TranscriptSearch.database(db, query, role, Long.MIN_VALUE, wanted)

@@ -3,7 +3,7 @@ package io.github.chatlog.viewer;
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.read.ChatStats;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.SessionSummaryRow;
 import io.github.chatlog.read.TranscriptDirectory;
 import io.github.chatlog.read.TranscriptDirectory.Transcript;
@@ -106,7 +106,7 @@ final class TranscriptCache {
 
     TranscriptCache(TranscriptDirectory directory, Path logDirectory) {
         this.directory = directory;
-        this.masterLog = logDirectory.resolve(LogDirectoryNames.MASTER_LOG);
+        this.masterLog = logDirectory.resolve(LogLayout.MASTER_LOG);
         this.rowsDueAt = System.nanoTime();
     }
 

@@ -6,7 +6,7 @@ import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.ConversationExport;
 import io.github.chatlog.logback.LogbackFixture;
 import io.github.chatlog.read.ChatStats;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.SessionSummaryRow;
 import io.github.chatlog.read.TranscriptDirectory;
@@ -104,8 +104,8 @@ class ViewerApiTest {
 
     @Test
     void theDirectoryHoldsEveryFormatAndArchives() throws Exception {
-        try (Stream<Path> archives = Files.list(dir.resolve(LogDirectoryNames.ARCHIVE));
-             Stream<Path> chats = Files.list(dir.resolve(LogDirectoryNames.CHATS))) {
+        try (Stream<Path> archives = Files.list(dir.resolve(LogLayout.ARCHIVE));
+             Stream<Path> chats = Files.list(dir.resolve(LogLayout.CHATS))) {
             assertTrue(archives.count() > 0, "the master log rolled");
             List<String> heads = new ArrayList<>();
             for (Path p : chats.toList()) {
