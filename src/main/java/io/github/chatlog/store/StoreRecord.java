@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** A row to store: a master-log event or a conversation entry. The live appender and ingest build the same rows. */
 public sealed interface StoreRecord {
@@ -25,13 +26,20 @@ public sealed interface StoreRecord {
 
     /**
      * One master-log event, built from its line: {@code raw} is the line exactly as the file holds it, so the row is
-     * lossless; {@code kvJson} is a best-effort parse of its {@code key=value} tokens.
+     * lossless; {@code kvJson} is a best-effort parse of its {@code key=value} tokens. {@code key} is made once, when
+     * the record is: a batch written again after a lost connection carries the same keys, and a database that keeps
+     * them (PostgreSQL: {@code event_key}) stores each event once.
      */
     record Event(String ts, String eventType, String source, String message, String sessionId, String kvJson,
-                 String raw) implements StoreRecord {
+                 String raw, UUID key) implements StoreRecord {
 
-        /** The record of a master-log line (without its line break); null when the line is not one. */
+        /** The record of a master-log line (without its line break), with a new key; null when the line is not one. */
         public static Event ofLine(String line) {
+            return ofLine(line, EventKeys.next());
+        }
+
+        /** The record of a master-log line with the key it was given when logged; null when the line is not one. */
+        public static Event ofLine(String line, UUID key) {
             MasterLine parsed = MasterLineFormat.parse(line);
             if (parsed == null) {
                 return null;
@@ -56,9 +64,8 @@ public sealed interface StoreRecord {
             }
             json.append('}');
             return new Event(parsed.timestamp(), parsed.eventType(), parsed.source(), parsed.message(), session,
-                    kvs.isEmpty() ? null : json.toString(), parsed.raw());
+                    kvs.isEmpty() ? null : json.toString(), parsed.raw(), key);
         }
-
 
         @Override
         public boolean mustKeep() {
@@ -67,15 +74,25 @@ public sealed interface StoreRecord {
     }
 
     /**
-     * A master-log line not yet taken apart: the logging thread only formats it; the writer thread parses it into an
-     * {@link Event}, so the parse costs the logging call nothing.
+     * A master-log line not yet taken apart: the logging thread only formats it (and gives it its key); the writer
+     * thread parses it into an {@link Event}, so the parse costs the logging call nothing.
      */
-    record Line(String raw) implements StoreRecord {
+    record Line(String raw, UUID key) implements StoreRecord {
+
+        /** A line with a new key. */
+        public Line(String raw) {
+            this(raw, EventKeys.next());
+        }
 
         /** The line of an entry the master log writes, without its line break. */
         public static Line of(LogEntry masterEvent) {
             String line = MasterLineFormat.format(masterEvent);
             return new Line(line.substring(0, line.length() - 1));
+        }
+
+        /** The event this line holds, with the line's key; null when it is not a master-log line. */
+        public Event event() {
+            return Event.ofLine(raw, key);
         }
 
         @Override
@@ -124,6 +141,39 @@ public sealed interface StoreRecord {
         @Override
         public boolean mustKeep() {
             return true;
+        }
+
+        /**
+         * The conversation entry this row holds, as a reader of the store sees it: its key-values back from
+         * {@code metadata} (numbers as written), a tool call's text back to empty when it was made of its tool,
+         * arguments and result. An error's exception stays in its text ({@link EntryText#of} gives the same text).
+         */
+        public LogEntry entry() {
+            LogEntry.Builder b = LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(UtcTimestamps.parse(timestamp)
+                            .toEpochMilli()).eventType(io.github.chatlog.event.EventTypes.CONVERSATION_TURN).source("chat")
+                    .sessionId(sessionId).role(role).entryType(type);
+            List<KeyValue> kvs = MetadataJson.read(metadata);
+            for (KeyValue kv : kvs) {
+                b.keyValue(kv.key(), kv.value());
+            }
+            String message = content;
+            if (ChatKeys.TYPE_TOOL_CALL.equals(type)) {
+                String made = String.join(" ", nonNull(value(kvs, ChatKeys.TOOL)), nonNull(value(kvs, ChatKeys.ARGS)),
+                        nonNull(value(kvs, ChatKeys.RESULT))).trim();
+                if (made.equals(content)) {
+                    message = "";
+                }
+            }
+            return b.message(message).build();
+        }
+
+        private static String value(List<KeyValue> kvs, String key) {
+            for (KeyValue kv : kvs) {
+                if (kv.key().equals(key)) {
+                    return kv.value();
+                }
+            }
+            return null;
         }
 
         private static Long integer(String v) {
