@@ -3,13 +3,12 @@ package io.github.chatlog.read;
 import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
+import io.github.chatlog.store.EventStore;
 import io.github.chatlog.store.StoreConnections;
+import io.github.chatlog.store.StoreRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +17,8 @@ import java.util.PriorityQueue;
 import java.util.regex.Pattern;
 
 /**
- * Finds conversation entries containing a text, newest first: in the transcript files, or in the SQLite store when it
- * is present and current. Both give the same hits in the same order for the same data: they look in the same text of
+ * Finds conversation entries containing a text, newest first: in the transcript files, or in the store (SQLite when it
+ * is present and current, or the database a command names). Both give the same hits in the same order for the same data: they look in the same text of
  * each entry ({@link EntryText}: messages, tool calls and errors), match it the same way ({@link #matcher}: a
  * substring, case-insensitive) and break ties between entries of the same second the same way (session id, then the
  * order the entries were written).
@@ -129,70 +128,37 @@ public final class TranscriptSearch {
     }
 
     /**
-     * Searches the database's {@code messages}: for an ASCII query SQLite's {@code LIKE} (ASCII case-insensitive)
-     * picks the candidates, and every candidate is confirmed with {@link #matcher}, as the file search does. Opens
-     * the database read-only: a search never writes to it.
+     * Searches the store's {@code messages} (SQLite or PostgreSQL): for an ASCII query the database picks the
+     * candidates (a case-insensitive {@code LIKE}, which PostgreSQL answers from a trigram index), and every
+     * candidate is confirmed with {@link #matcher}, as the file search does; ties are broken by the order the entries
+     * were stored in. So both databases give the files' hits, in the files' order.
      */
-    public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
+    public static List<Hit> database(EventStore store, String query, String role, long since, int limit)
+            throws SQLException {
         Pattern literal = matcher(query);
         boolean ascii = query.chars().allMatch(c -> c < 0x80);
-        StringBuilder sql = new StringBuilder("SELECT m.timestamp, m.role, m.content, m.session_id, m.id FROM messages m"
-                + " WHERE 1 = 1");
-        if (ascii) {
-            sql.append(" AND m.content LIKE ? ESCAPE '\\'");
-        }
-        if (role != null) {
-            sql.append(" AND m.role = ?");
-        }
-        if (since > Long.MIN_VALUE) {
-            sql.append(" AND m.timestamp >= ?");
-        }
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
-        try (Connection c = openReadOnly(db); PreparedStatement s = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            if (ascii) {
-                s.setString(i++, "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            }
-            if (role != null) {
-                s.setString(i++, role);
-            }
-            if (since > Long.MIN_VALUE) {
-                s.setString(i, UtcTimestamps.format(since));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    String text = rs.getString(3);
-                    if (!literal.matcher(text).find()) {
-                        continue;
+        store.forEachMessageContaining(ascii ? query : null, role,
+                since > Long.MIN_VALUE ? UtcTimestamps.format(since) : null, stored -> {
+                    StoreRecord.Message m = stored.message();
+                    if (!literal.matcher(m.content()).find()) {
+                        return;
                     }
-                    newest.add(new Ranked(new Hit(UtcTimestamps.parse(rs.getString(1)).toEpochMilli(), rs.getString(2),
-                            text, rs.getString(4), null), rs.getLong(5)));
+                    newest.add(new Ranked(new Hit(UtcTimestamps.parse(m.timestamp()).toEpochMilli(), m.role(),
+                            m.content(), m.sessionId(), null), stored.id()));
                     if (newest.size() > limit) {
                         newest.poll();
                     }
-                }
-            }
-        }
+                });
         return newestFirst(newest);
     }
 
-    /**
-     * A read-only connection: no schema applied, no journal mode set. A WAL database with no {@code -wal} file has no
-     * writer attached; SQLite would still create {@code -wal} and {@code -shm} files to read it, so it is opened as
-     * immutable, which creates nothing. With a writer attached, those files exist and are shared.
-     */
-    static Connection openReadOnly(Path db) throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("busy_timeout", Integer.toString(StoreConnections.DEFAULT_BUSY_TIMEOUT_MS));
-        boolean writerAttached = Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
-        p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READONLY | (writerAttached ? 0 : SQLITE_OPEN_URI)));
-        String url = writerAttached ? StoreConnections.PREFIX + db
-                : StoreConnections.PREFIX + db.toAbsolutePath().toUri().toString().replace("file:///", "file:/") + "?immutable=1";
-        return java.sql.DriverManager.getConnection(url, p);
+    /** {@link #database(EventStore, String, String, long, int)} over a SQLite file, opened read-only. */
+    public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
+        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db)) {
+            return database(store, query, role, since, limit);
+        }
     }
-
-    private static final int SQLITE_OPEN_READONLY = 0x01;
-    private static final int SQLITE_OPEN_URI = 0x40;
 
     /**
      * Whether the database holds every transcript as it is now: ingest has recorded each transcript file at its current
@@ -202,15 +168,11 @@ public final class TranscriptSearch {
         if (!Files.isRegularFile(db) || !StoreConnections.driverPresent()) {
             return false;
         }
-        try (Connection c = openReadOnly(db);
-             PreparedStatement s = c.prepareStatement("SELECT size FROM ingest_files WHERE path = ?");
+        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db);
              java.util.stream.Stream<Path> files = Files.walk(logDirectory.resolve(LogDirectoryNames.CHATS), 4)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                s.setString(1, logDirectory.relativize(f).toString().replace('\\', '/'));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next() || rs.getLong(1) != Files.size(f)) {
-                        return false;
-                    }
+                if (store.ingestedSize(logDirectory.relativize(f).toString().replace('\\', '/')) != Files.size(f)) {
+                    return false;
                 }
             }
             return true;

@@ -31,7 +31,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Loads {@code master.log}, its archives and the session transcripts (all three formats) of a log directory into the
- * SQLite store. Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
+ * store (SQLite or PostgreSQL). Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
  * is not added again, so a second run adds nothing. Resumable: how far each file was read is kept in
  * {@code ingest_files} and committed with the rows, so an interrupted run continues where it stopped. Safe to run while
  * the application logs: only complete lines and entries are read. A damaged file (a truncated or corrupt gzip archive)
@@ -65,7 +65,7 @@ public final class Ingest {
 
     /**
      * @param dir      the log directory ({@code CHATLOG_DIR})
-     * @param url      the database, {@code jdbc:sqlite:…}
+     * @param url      the database, {@code jdbc:sqlite:…} or {@code jdbc:postgresql:…}
      * @param zone     the zone text transcripts were written in
      * @param progress where to report progress on large inputs; null for none
      */
