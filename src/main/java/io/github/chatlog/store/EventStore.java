@@ -143,32 +143,50 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    /** How many rows hold exactly this line at this time: lets ingest skip what is already stored. */
-    public int countEvent(String ts, String raw) throws SQLException {
+    /**
+     * How many rows hold each line stored with a time from {@code fromTs} to {@code toTs} (master-log timestamps,
+     * both included), keyed by {@link #lineKey}: lets ingest skip what is already stored, a chunk of lines per query.
+     */
+    public Map<String, Integer> storedLines(String fromTs, String toTs) throws SQLException {
         if (countEvent == null) {
-            countEvent = connection.prepareStatement("SELECT COUNT(*) FROM events WHERE ts = ? AND raw_line = ?");
+            countEvent = connection.prepareStatement("SELECT ts, raw_line FROM events WHERE ts >= ? AND ts <= ?");
         }
-        countEvent.setString(1, dialect.text(ts));
-        countEvent.setString(2, dialect.text(raw));
+        countEvent.setString(1, dialect.text(fromTs));
+        countEvent.setString(2, dialect.text(toTs));
+        Map<String, Integer> counts = new java.util.HashMap<>();
         try (ResultSet rs = countEvent.executeQuery()) {
-            return rs.next() ? rs.getInt(1) : 0;
+            while (rs.next()) {
+                counts.merge(lineKey(rs.getString(1), rs.getString(2)), 1, Integer::sum);
+            }
         }
+        return counts;
+    }
+
+    /** The key of a stored line in {@link #storedLines}: its time and its text, as this database stores them. */
+    public String lineKey(String ts, String raw) {
+        return dialect.text(ts) + '\n' + dialect.text(raw);
     }
 
     /**
      * Inserts without committing; {@link #commit()} ends the transaction. For ingest, which commits in its own rhythm.
-     * Returns false for a message that was stored already.
+     * Returns how many records were added: a message stored already is not.
      */
-    public boolean insert(StoreRecord r) throws SQLException {
+    public int insert(List<? extends StoreRecord> records) throws SQLException {
         begin();
-        Map<String, SessionChange> sessions = new TreeMap<>();
-        boolean added;
-        if (r instanceof StoreRecord.Message m) {
-            added = insertMessages(List.of(m), sessions) == 1;
-        } else {
-            StoreRecord.Event e = r instanceof StoreRecord.Line l ? l.event() : (StoreRecord.Event) r;
-            added = e != null && insertEvents(List.of(e), sessions) == 1;
+        List<StoreRecord.Event> eventRows = new ArrayList<>();
+        List<StoreRecord.Message> messageRows = new ArrayList<>();
+        for (StoreRecord r : records) {
+            if (r instanceof StoreRecord.Message m) {
+                messageRows.add(m);
+            } else {
+                StoreRecord.Event e = r instanceof StoreRecord.Line l ? l.event() : (StoreRecord.Event) r;
+                if (e != null) {
+                    eventRows.add(e);
+                }
+            }
         }
+        Map<String, SessionChange> sessions = new TreeMap<>();
+        int added = insertEvents(eventRows, sessions) + insertMessages(messageRows, sessions);
         apply(sessions);
         return added;
     }
