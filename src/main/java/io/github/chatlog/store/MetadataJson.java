@@ -2,21 +2,21 @@ package io.github.chatlog.store;
 
 import io.github.chatlog.event.KeyValue;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads back the {@code metadata} object a message row was written with ({@link StoreRecord.Message#of}): its members
- * in order, each value as its text, numbers exactly as written ({@code 0.90} stays {@code 0.90}).
+ * in order, each value as its text, read the way the jsonl transcript reader reads the same values (a number as JSON
+ * gives it back), so an entry read from the store and from its jsonl transcript carry the same key-values.
  */
 final class MetadataJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private MetadataJson() {
     }
@@ -26,21 +26,17 @@ final class MetadataJson {
         if (metadata == null || metadata.isEmpty()) {
             return out;
         }
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), metadata)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return out;
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.PROPERTY_NAME; t = p.nextToken()) {
-                String key = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren(); // the writer writes scalars only
-                    continue;
-                }
-                out.add(new KeyValue(key, value == JsonToken.VALUE_NULL ? "" : p.getString()));
-            }
+        JsonNode node;
+        try {
+            node = JSON.readTree(metadata);
         } catch (JacksonException damaged) {
-            // what was read before the damage is kept
+            return out;
+        }
+        if (node != null && node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                JsonNode v = field.getValue();
+                out.add(new KeyValue(field.getKey(), v.isString() ? v.asString() : v.isNull() ? "" : v.toString()));
+            }
         }
         return out;
     }

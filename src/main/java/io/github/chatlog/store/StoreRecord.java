@@ -2,6 +2,7 @@ package io.github.chatlog.store;
 
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EntryText;
+import io.github.chatlog.event.ErrorInfo;
 import io.github.chatlog.event.KeyValue;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.JsonText;
@@ -20,6 +21,9 @@ import java.util.UUID;
 
 /** A row to store: a master-log event or a conversation entry. The live appender and ingest build the same rows. */
 public sealed interface StoreRecord {
+
+    /** The member of an error's {@code metadata} that holds its exception: {@value}. */
+    String ERROR_KEY = "error";
 
     /** Whether this record may never be dropped (conversation entries and errors): writers wait for room instead. */
     boolean mustKeep();
@@ -102,7 +106,10 @@ public sealed interface StoreRecord {
         }
     }
 
-    /** One conversation entry for {@code messages}. */
+    /**
+     * One conversation entry for {@code messages}. {@code metadata} holds its key-values as a JSON object, and for an
+     * error its exception under {@value #ERROR_KEY} ({@code "SimpleName: message"}).
+     */
     record Message(String sessionId, String timestamp, String role, String type, String content, String provider,
                    String model, Long latencyMs, Long tokens, Long tokensIn, Double confidence, String tool,
                    String metadata, String entryKey) implements StoreRecord {
@@ -114,6 +121,13 @@ public sealed interface StoreRecord {
             String content = EntryText.of(e); // what the file search looks in too
             StringBuilder meta = new StringBuilder("{");
             Set<String> seen = new HashSet<>();
+            if (e.error() != null) {
+                // the exception apart from the text it is part of, so a reader gets the entry back as logged
+                seen.add(ERROR_KEY);
+                JsonText.string(meta, ERROR_KEY);
+                meta.append(':');
+                JsonText.string(meta, e.error().describe());
+            }
             for (KeyValue kv : e.keyValues()) {
                 if (kv.key().equals("session_id") || !seen.add(kv.key())) {
                     continue;
@@ -153,10 +167,20 @@ public sealed interface StoreRecord {
                             .toEpochMilli()).eventType(io.github.chatlog.event.EventTypes.CONVERSATION_TURN).source("chat")
                     .sessionId(sessionId).role(role).entryType(type);
             List<KeyValue> kvs = MetadataJson.read(metadata);
-            for (KeyValue kv : kvs) {
-                b.keyValue(kv.key(), kv.value());
-            }
             String message = content;
+            String error = ChatKeys.TYPE_ERROR.equals(type) ? value(kvs, ERROR_KEY) : null;
+            if (error != null) {
+                int colon = error.indexOf(": ");
+                b.error(new ErrorInfo(colon < 0 ? error : error.substring(0, colon),
+                        colon < 0 ? null : error.substring(colon + 2)));
+                message = content.equals(error) ? "" : content.endsWith(" - " + error)
+                        ? content.substring(0, content.length() - error.length() - 3) : content;
+            }
+            for (KeyValue kv : kvs) {
+                if (error == null || !kv.key().equals(ERROR_KEY)) {
+                    b.keyValue(kv.key(), kv.value());
+                }
+            }
             if (ChatKeys.TYPE_TOOL_CALL.equals(type)) {
                 String made = String.join(" ", nonNull(value(kvs, ChatKeys.TOOL)), nonNull(value(kvs, ChatKeys.ARGS)),
                         nonNull(value(kvs, ChatKeys.RESULT))).trim();
