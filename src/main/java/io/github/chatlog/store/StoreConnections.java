@@ -44,7 +44,7 @@ public final class StoreConnections {
         if (d == null) {
             return "'" + display(url) + "' is not a jdbc:sqlite: or jdbc:postgresql: URL";
         }
-        return d.driverPresent() ? null : "the JDBC driver for " + d.prefix + " is not on the classpath: add the "
+        return d.driverPresent() ? null : "the " + d.displayName + " JDBC driver is not on the classpath: add the "
                 + "dependency " + d.driverArtifact();
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 enum StoreDialect {
 
-    SQLITE("jdbc:sqlite:", "org.sqlite.JDBC", "org.xerial:sqlite-jdbc") {
+    SQLITE("SQLite", "jdbc:sqlite:", "org.sqlite.JDBC", "org.xerial:sqlite-jdbc") {
         @Override
         Connection connect(String url, int busyTimeoutMs) throws SQLException {
             Properties p = new Properties();
@@ -108,7 +108,7 @@ enum StoreDialect {
         }
     },
 
-    POSTGRES("jdbc:postgresql:", "org.postgresql.Driver", "org.postgresql:postgresql") {
+    POSTGRES("PostgreSQL", "jdbc:postgresql:", "org.postgresql.Driver", "org.postgresql:postgresql") {
         /** Serialises schema changes of instances starting at once (an arbitrary number: "chatlog" in ASCII). */
         private static final long SCHEMA_LOCK = 0x63686174_6c6f67L;
 
@@ -251,11 +251,13 @@ enum StoreDialect {
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?]*:)[^/@?]*@");
 
+    final String displayName;
     final String prefix;
     private final String driverClass;
     private final String artifact;
 
-    StoreDialect(String prefix, String driverClass, String artifact) {
+    StoreDialect(String displayName, String prefix, String driverClass, String artifact) {
+        this.displayName = displayName;
         this.prefix = prefix;
         this.driverClass = driverClass;
         this.artifact = artifact;
