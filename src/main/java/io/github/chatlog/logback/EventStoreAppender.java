@@ -126,8 +126,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
         super.stop();
         if (writer != null) {
-            writer.close();
-            writer = null;
+            writer.close(); // kept: what it wrote and dropped stays readable after the stop
         }
     }
 
@@ -166,7 +165,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
     }
 
-    /** Records written so far; for tests and monitoring. */
+    /** Records written so far (after {@link #stop()}: in all); for tests and monitoring. */
     public long written() {
         return writer == null ? 0 : writer.written();
     }
