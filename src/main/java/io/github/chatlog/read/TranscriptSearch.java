@@ -141,14 +141,17 @@ public final class TranscriptSearch {
         store.forEachMessageContaining(ascii ? query : null, role,
                 since > Long.MIN_VALUE ? UtcTimestamps.format(since) : null, stored -> {
                     StoreRecord.Message m = stored.message();
-                    if (!literal.matcher(m.content()).find()) {
-                        return;
+                    long ts = UtcTimestamps.parse(m.timestamp()).toEpochMilli();
+                    if (newest.size() >= limit && ts < newest.peek().hit().timestamp()) {
+                        return false; // newest first: nothing further can outrank what is kept
                     }
-                    newest.add(new Ranked(new Hit(UtcTimestamps.parse(m.timestamp()).toEpochMilli(), m.role(),
-                            m.content(), m.sessionId(), null), stored.id()));
-                    if (newest.size() > limit) {
-                        newest.poll();
+                    if (literal.matcher(m.content()).find()) {
+                        newest.add(new Ranked(new Hit(ts, m.role(), m.content(), m.sessionId(), null), stored.id()));
+                        if (newest.size() > limit) {
+                            newest.poll();
+                        }
                     }
+                    return true;
                 });
         return newestFirst(newest);
     }

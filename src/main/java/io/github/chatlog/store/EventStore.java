@@ -62,10 +62,8 @@ public final class EventStore implements AutoCloseable {
         this.connection = connection;
         this.dialect = dialect;
         this.instance = instance;
-        // transactions are begun explicitly, when there is something to write: sqlite-jdbc's own non-autocommit mode
-        // would begin the next one at once and so hold the write lock between batches, locking everyone else out
         if (!connection.isReadOnly()) {
-            connection.setAutoCommit(true);
+            dialect.writing(connection);
         }
     }
 
@@ -198,8 +196,8 @@ public final class EventStore implements AutoCloseable {
                     + (multi ? ", instance, event_key" : "") + ")", multi ? 9 : 7,
                     multi ? "ON CONFLICT (event_key) DO NOTHING" : "");
         }
-        for (int from = 0; from < rows.size(); from += MultiRowInsert.MAX_ROWS) {
-            int n = Math.min(MultiRowInsert.MAX_ROWS, rows.size() - from);
+        for (int from = 0, n; from < rows.size(); from += n) {
+            n = MultiRowInsert.chunk(rows.size() - from);
             PreparedStatement s = events.rows(n);
             for (int i = 0; i < n; i++) {
                 bindEvent(s, i * events.columns, rows.get(from + i));
@@ -239,8 +237,8 @@ public final class EventStore implements AutoCloseable {
                     "ON CONFLICT (entry_key) DO NOTHING RETURNING session_id, timestamp, tokens, type");
         }
         int added = 0;
-        for (int from = 0; from < rows.size(); from += MultiRowInsert.MAX_ROWS) {
-            int n = Math.min(MultiRowInsert.MAX_ROWS, rows.size() - from);
+        for (int from = 0, n; from < rows.size(); from += n) {
+            n = MultiRowInsert.chunk(rows.size() - from);
             PreparedStatement s = messages.rows(n);
             for (int i = 0; i < n; i++) {
                 bindMessage(s, i * messages.columns, rows.get(from + i));
@@ -349,26 +347,39 @@ public final class EventStore implements AutoCloseable {
             if (control == null) {
                 control = connection.createStatement();
             }
-            control.execute(dialect.begin());
+            dialect.begin(connection, control);
             inTransaction = true;
         }
     }
 
-    /** Commits what {@link #insert} added; does nothing outside a transaction. */
+    /**
+     * Commits what {@link #insert} added, and what was written on {@link #connection()} meanwhile; does nothing when
+     * nothing is pending.
+     */
     public void commit() throws SQLException {
-        if (inTransaction) {
-            control.execute("COMMIT");
+        if (inTransaction || !connection.getAutoCommit()) {
+            if (control == null) {
+                control = connection.createStatement();
+            }
+            dialect.commit(connection, control);
             inTransaction = false;
         }
     }
 
     public void rollbackQuietly() {
-        if (!inTransaction) {
+        try {
+            if (!inTransaction && (connection.isClosed() || connection.getAutoCommit())) {
+                return;
+            }
+        } catch (SQLException e) {
             return;
         }
         inTransaction = false;
         try {
-            control.execute("ROLLBACK");
+            if (control == null) {
+                control = connection.createStatement();
+            }
+            dialect.rollback(connection, control);
         } catch (SQLException ignored) {
             // the connection is failing (or SQLite rolled back already); the caller reports the original error
         }
@@ -425,16 +436,21 @@ public final class EventStore implements AutoCloseable {
             if (sessionId != null) {
                 s.setString(1, dialect.text(sessionId));
             }
-            readMessages(s, action);
+            readMessages(s, m -> {
+                action.accept(m);
+                return true;
+            });
         }
     }
 
     /**
-     * A search's candidates: the entries whose text contains {@code asciiText} ignoring ASCII case (null: every entry),
-     * with role {@code role} (null: any), at or after {@code since} (a master-log timestamp; null: any time). A
-     * candidate is not yet a hit: the caller confirms it with its own matcher, as it does for the files.
+     * A search's candidates, newest first (by time; within one time in no particular order): the entries whose text
+     * contains {@code asciiText} ignoring ASCII case (null: every entry), with role {@code role} (null: any), at or after
+     * {@code since} (a master-log timestamp; null: any time); {@code action} returns false to stop, so a search for the
+     * newest few reads no further than it needs. A candidate is not yet a hit: the caller confirms it with its own
+     * matcher, as it does for the files.
      */
-    public void forEachMessageContaining(String asciiText, String role, String since, Consumer<StoredMessage> action)
+    public void forEachMessageContaining(String asciiText, String role, String since, Predicate<StoredMessage> action)
             throws SQLException {
         StringBuilder where = new StringBuilder("m WHERE 1 = 1");
         if (asciiText != null) {
@@ -446,6 +462,7 @@ public final class EventStore implements AutoCloseable {
         if (since != null) {
             where.append(" AND m.timestamp >= ?");
         }
+        where.append(" ORDER BY m.timestamp DESC");
         try (PreparedStatement s = connection.prepareStatement(messageQuery(where.toString()))) {
             int i = 1;
             if (asciiText != null) {
@@ -468,14 +485,17 @@ public final class EventStore implements AutoCloseable {
                 + "m.tool, m.metadata, m.entry_key FROM messages " + from;
     }
 
-    private static void readMessages(PreparedStatement s, Consumer<StoredMessage> action) throws SQLException {
+    private static void readMessages(PreparedStatement s, Predicate<StoredMessage> action) throws SQLException {
         s.setFetchSize(1000);
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                action.accept(new StoredMessage(rs.getLong(1), rs.getString(2), new StoreRecord.Message(rs.getString(3),
+                boolean more = action.test(new StoredMessage(rs.getLong(1), rs.getString(2), new StoreRecord.Message(rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                         rs.getString(9), longOrNull(rs, 10), longOrNull(rs, 11), longOrNull(rs, 12),
                         doubleOrNull(rs, 13), rs.getString(14), rs.getString(15), rs.getString(16))));
+                if (!more) {
+                    return;
+                }
             }
         }
     }

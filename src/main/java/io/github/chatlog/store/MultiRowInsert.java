@@ -5,14 +5,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * One {@code INSERT … VALUES (…), (…), …} statement per number of rows, prepared once each: a batch of rows is one
- * round trip per {@value #MAX_ROWS} rows, which is what makes a remote database (PostgreSQL) as quick as an embedded
- * one, and costs SQLite nothing. The caller binds row {@code r}'s columns from {@code r * columns + 1} on.
+ * {@code INSERT … VALUES (…), (…), …} statements of many rows each: a batch is one statement per {@value #MAX_ROWS}
+ * rows, then one per power of two for the rest (37 rows: 32, 4 and 1), so that a connection prepares a dozen
+ * statements at most and reuses them. Fewer round trips and statements is what makes a remote database (PostgreSQL)
+ * keep up, and it costs SQLite nothing. The caller binds row {@code r}'s columns from {@code r * columns + 1} on.
  */
 final class MultiRowInsert implements AutoCloseable {
 
-    /** Rows per statement at most, well within every driver's limit on parameters. */
-    static final int MAX_ROWS = 100;
+    /** Rows per statement at most, well within every driver's limit on parameters (a power of two). */
+    static final int MAX_ROWS = 256;
 
     private final Connection connection;
     private final String head;
@@ -32,6 +33,11 @@ final class MultiRowInsert implements AutoCloseable {
         this.columns = columns;
         this.tail = tail;
         this.row = "(" + "?, ".repeat(columns - 1) + "?)";
+    }
+
+    /** How many of {@code remaining} rows the next statement takes: {@value #MAX_ROWS}, or a power of two. */
+    static int chunk(int remaining) {
+        return Math.min(MAX_ROWS, Integer.highestOneBit(remaining));
     }
 
     /** The statement for {@code rows} rows (1 to {@value #MAX_ROWS}). */

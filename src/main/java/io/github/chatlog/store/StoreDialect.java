@@ -95,10 +95,28 @@ enum StoreDialect {
             s.execute("PRAGMA user_version = " + version);
         }
 
+        /**
+         * Autocommit between transactions, each begun explicitly: sqlite-jdbc's own non-autocommit mode would begin the
+         * next transaction at once and so hold the write lock between batches, locking everyone else out.
+         */
         @Override
-        String begin() {
-            // takes the write lock up front rather than failing half-way
-            return "BEGIN IMMEDIATE";
+        void writing(Connection c) throws SQLException {
+            c.setAutoCommit(true);
+        }
+
+        @Override
+        void begin(Connection c, Statement control) throws SQLException {
+            control.execute("BEGIN IMMEDIATE"); // takes the write lock up front rather than failing half-way
+        }
+
+        @Override
+        void commit(Connection c, Statement control) throws SQLException {
+            control.execute("COMMIT");
+        }
+
+        @Override
+        void rollback(Connection c, Statement control) throws SQLException {
+            control.execute("ROLLBACK");
         }
 
         @Override
@@ -207,9 +225,25 @@ enum StoreDialect {
             s.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
         }
 
+        /** The driver begins each transaction with its first statement, in the same round trip. */
         @Override
-        String begin() {
-            return "BEGIN";
+        void writing(Connection c) throws SQLException {
+            c.setAutoCommit(false);
+        }
+
+        @Override
+        void begin(Connection c, Statement control) {
+            // begun by the first statement
+        }
+
+        @Override
+        void commit(Connection c, Statement control) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        void rollback(Connection c, Statement control) throws SQLException {
+            c.rollback();
         }
 
         @Override
@@ -312,8 +346,15 @@ enum StoreDialect {
         // SQLite: the write transaction is the lock
     }
 
-    /** The statement that begins a write transaction. */
-    abstract String begin();
+    /** Sets a connection up for writing: how its transactions begin and end. */
+    abstract void writing(Connection c) throws SQLException;
+
+    /** Begins a write transaction. */
+    abstract void begin(Connection c, Statement control) throws SQLException;
+
+    abstract void commit(Connection c, Statement control) throws SQLException;
+
+    abstract void rollback(Connection c, Statement control) throws SQLException;
 
     /** Whether rows carry {@code instance} and {@code event_key}: many writers into one database. */
     boolean multiInstance() {
