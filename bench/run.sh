@@ -44,6 +44,9 @@ fi
 # the chatlog JSON fields vs the plain LogstashEncoder, same events (ratio json-provider-vs-logstash-encoder)
 run "${common[@]}" -t 1 -rf json -rff "$out/json.json" JsonEncoderBenchmark
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
+# every setting at its default on both sides, 10,000 sessions (ratio chat-vs-sifting-default)
+run "${common[@]}" -t 2 -p maxOpenFiles=0 -p impl=chatlog,sifting -p sessions=10000 -rf json -rff "$out/chat-default.json" \
+    ChatBenchmark
 # virtual threads against platform threads: the forked JVM must be Java 21 or later (BENCH_JAVA21 or a JDK found here)
 vt_java="${BENCH_JAVA21:-}"
 if [ -z "$vt_java" ]; then

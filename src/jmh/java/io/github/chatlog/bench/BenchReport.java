@@ -159,6 +159,10 @@ public final class BenchReport {
             add(out, "chat-vs-log4j2-routing" + suffix, ours / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "log4j2",
                     "sessions", "10000", "maxOpenFiles", open), 1.0, "");
         }
+        // every setting at its default on both sides (maxOpenFiles=0 in ChatBenchmark), 10,000 sessions round-robin
+        add(out, "chat-vs-sifting-default", score(rs, "ChatBenchmark", "thrpt", 2, "impl", "chatlog", "sessions", "10000",
+                "maxOpenFiles", "0") / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "sifting", "sessions", "10000",
+                "maxOpenFiles", "0"), 1.0, "");
         // the same requests on a virtual thread each (Java 21+) and on 200 platform threads: virtual costs at most 10%
         double virtual = score(rs, "VirtualThreadBenchmark", "thrpt", 1, "model", "virtual");
         double platform = score(rs, "VirtualThreadBenchmark", "thrpt", 1, "model", "platform");
@@ -232,6 +236,8 @@ public final class BenchReport {
                     }
                 }
                 // what the call allocates beyond the same call through Logback's FileAppender, against a 64-byte budget
+                add(out, "master-alloc-vs-logback", logback / r.allocPerOp(), 1.0, String.format(Locale.ROOT,
+                        "Logback FileAppender %.0f B/op over ours %.0f B/op", logback, r.allocPerOp()));
                 add(out, "master-alloc-budget-64B", 64.0 / Math.max(1, r.allocPerOp() - logback), 1.0,
                         String.format(Locale.ROOT, "%.0f B/op vs Logback FileAppender %.0f B/op", r.allocPerOp(), logback));
             }

@@ -51,6 +51,23 @@ final class BenchSupport {
     }
 
     /** Line breaks in every file below {@code dir}, gzip archives decompressed. */
+    /** Lines holding {@code needle} in the files below {@code dir}: entries of a format that adds lines of its own. */
+    static long countLinesContaining(Path dir, String needle) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                try (Stream<String> lines = Files.lines(p, java.nio.charset.StandardCharsets.UTF_8)) {
+                    total += lines.filter(l -> l.contains(needle)).count();
+                } catch (UncheckedIOException e) {
+                    // not text (a lock file): no entries
+                }
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static long countLines(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             long total = 0;

@@ -12,7 +12,7 @@ import io.github.chatlog.read.ChatStats;
 import io.github.chatlog.read.ConversationSource;
 import io.github.chatlog.read.EventSource;
 import io.github.chatlog.read.StoredLog;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.Reflection;
 import io.github.chatlog.read.TranscriptDirectory;
@@ -76,7 +76,7 @@ final class AnalysisCommands {
             }
             int wanted = limit == 0 || limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : limit + 1; // one more: are there more?
             Path logs = db.given() ? null : dir.existing();
-            Path sqlite = db.given() ? null : logs.resolve(LogDirectoryNames.DATABASE);
+            Path sqlite = db.given() ? null : logs.resolve(LogLayout.DATABASE);
             List<TranscriptSearch.Hit> hits;
             if (db.given()) {
                 try (StoredLog stored = db.open()) {
@@ -95,7 +95,7 @@ final class AnalysisCommands {
             PrintWriter out = spec.commandLine().getOut();
             for (TranscriptSearch.Hit h : hits) {
                 String where = h.file() != null ? logs.relativize(h.file()).toString()
-                        : (db.given() ? CliSupport.DATABASE_HIT : LogDirectoryNames.DATABASE) + " session " + h.sessionId();
+                        : (db.given() ? CliSupport.DATABASE_HIT : LogLayout.DATABASE) + " session " + h.sessionId();
                 if (json) {
                     out.println(TerminalText.json(JsonLines.object(doc -> {
                         doc.string(ShippingFields.TIMESTAMP, Instant.ofEpochMilli(h.timestamp()).toString());
@@ -140,7 +140,7 @@ final class AnalysisCommands {
             Function<LogEntry, String> group = by == null ? null : switch (by) {
                 case "model" -> ChatStats.byModel();
                 case "provider" -> ChatStats.byProvider();
-                case "day" -> ChatStats.byDay(dir.zone);
+                case "day" -> ChatStats.byDay(dir.zone());
                 default -> throw new CliSupport.UsageError("--by takes model, provider or day, not '" + by + "'");
             };
             long from = sinceMillis(since);
@@ -151,7 +151,7 @@ final class AnalysisCommands {
                 ConversationSource conversations = stored != null ? stored : new TranscriptDirectory(logs, dir.zone);
                 conversations.forEach(t ->
                         stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
-                EventSource events = stored != null ? stored : MasterLogReader.of(logs.resolve(LogDirectoryNames.MASTER_LOG));
+                EventSource events = stored != null ? stored : MasterLogReader.of(logs.resolve(LogLayout.MASTER_LOG));
                 masterErrors = ChatStats.masterLogErrors(events, from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from));
             }
             PrintWriter out = spec.commandLine().getOut();

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "chatlog", mixinStandardHelpOptions = true, versionProvider = ChatlogCli.Version.class,
         description = "logback-chatlog: conversation transcripts and the master event log.",
-        subcommands = {CommandLine.HelpCommand.class, ChatlogCli.DemoCommand.class, IngestCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ChatlogCli.DemoCommand.class, ChatlogCli.AdapterDemoCommand.class,
+                IngestCommand.class,
                 ReadCommands.Tail.class, ReadCommands.Sessions.class, ReadCommands.Show.class, AnalysisCommands.Search.class,
                 AnalysisCommands.Stats.class, AnalysisCommands.Reflect.class, AnalysisCommands.Export.class,
                 AnalysisCommands.Prune.class, ReadCommands.Text.class},
@@ -43,9 +44,9 @@ public final class ChatlogCli implements Callable<Integer> {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Whether the command line runs {@code demo}, the one command that logs through the configuration in force. */
+    /** Whether the command line runs a demo, the only commands that log through the configuration in force. */
     static boolean isDemo(String[] args) {
-        return args.length > 0 && args[0].equals("demo");
+        return args.length > 0 && (args[0].equals("demo") || args[0].equals("demo-adapter"));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -90,6 +91,18 @@ public final class ChatlogCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             return Demo.run(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "demo-adapter", description = "Run LangChain4j's OpenAI clients against a local stub server with "
+            + "ChatlogChatModelListener registered, and show the transcript it wrote.")
+    static final class AdapterDemoCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return AdapterDemo.run(spec.commandLine().getOut());
         }
     }
 }

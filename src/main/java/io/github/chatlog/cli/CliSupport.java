@@ -1,6 +1,6 @@
 package io.github.chatlog.cli;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.StoredLog;
 import io.github.chatlog.store.StoreConnections;
 import picocli.CommandLine.Option;
@@ -28,13 +28,20 @@ final class CliSupport {
 
     /**
      * The options every reading command shares: {@code --dir}, the log directory (default {@code CHATLOG_DIR}, else
-     * {@code logs}), and {@code --zone}, the zone text transcripts were written in (default the system's).
+     * {@code logs}), and {@code --zone}, the zone text transcripts were written in (default the one their appender
+     * recorded, else the system's).
      */
     static final class DirOption {
         @Option(names = "--dir", paramLabel = "DIR", description = "log directory (default: $CHATLOG_DIR or logs)")
         Path dir;
-        @Option(names = "--zone", paramLabel = "ZONE", description = "zone text transcripts were written in (default: system)")
-        ZoneId zone = ZoneId.systemDefault();
+        @Option(names = "--zone", paramLabel = "ZONE",
+                description = "zone text transcripts were written in (default: the one recorded in chats/.layout, else the system's)")
+        ZoneId zone;
+
+        /** The zone text transcripts were written in: {@code --zone}, else the recorded one, else the system's. */
+        ZoneId zone() {
+            return zone != null ? zone : LogLayout.of(get(), null).zone();
+        }
 
         /** The log directory as given; it may not exist. */
         Path get() {
@@ -87,11 +94,11 @@ final class CliSupport {
     }
 
     static String defaultDirectory() {
-        String dir = System.getProperty(LogDirectoryNames.DIR_PROPERTY);
+        String dir = System.getProperty(LogLayout.DIR_PROPERTY);
         if (dir == null) {
-            dir = System.getenv(LogDirectoryNames.DIR_PROPERTY);
+            dir = System.getenv(LogLayout.DIR_PROPERTY);
         }
-        return dir == null || dir.isBlank() ? LogDirectoryNames.DEFAULT_DIR : dir;
+        return dir == null || dir.isBlank() ? LogLayout.DEFAULT_DIR : dir;
     }
 
     /** {@code 30m}, {@code 1h}, {@code 7d}, {@code 2w} before now; or an ISO-8601 instant. Null for null. */

@@ -64,7 +64,7 @@ final class Demo {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();
         }
-        return report(out, sessions.get(0));
+        return report(out, "logback-chatlog demo: 3 sessions logged at once", sessions.get(0));
     }
 
     /** A tool call and a plain-SLF4J request/response pair. */
@@ -125,12 +125,17 @@ final class Demo {
         }
     }
 
-    private static int report(PrintWriter out, String shownSession) throws IOException {
+    /**
+     * Where everything went: the directories, the last lines of the master log, the transcript of {@code shownSession}
+     * (and how many others this run wrote: those whose id ends as its does after the first {@code -}), then what the
+     * reading commands make of it.
+     */
+    static int report(PrintWriter out, String title, String shownSession) throws IOException {
         Path dir = Paths.get(CliSupport.defaultDirectory()).toAbsolutePath().normalize();
         Path master = dir.resolve(MasterLogAppender.DEFAULT_FILE_NAME);
         Path chats = dir.resolve(ChatTranscriptAppender.DEFAULT_DIRECTORY_NAME);
         out.println();
-        out.println("logback-chatlog demo: 3 sessions logged at once");
+        out.println(title);
         out.println("  master event log : " + master);
         out.println("  archives         : " + dir.resolve(MasterLogAppender.DEFAULT_ARCHIVE_DIRECTORY_NAME));
         out.println("  transcripts      : " + chats);

@@ -1,6 +1,6 @@
 package io.github.chatlog.cli;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.store.Ingest;
 import io.github.chatlog.store.StoreConnections;
 import picocli.CommandLine.Command;
@@ -36,7 +36,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("no log directory at " + directory.toAbsolutePath());
         }
-        String url = StoreConnections.url(db != null ? db : directory.resolve(LogDirectoryNames.DATABASE).toString());
+        String url = StoreConnections.url(db != null ? db : directory.resolve(LogLayout.DATABASE).toString());
         String why = StoreConnections.unusable(url);
         if (why != null) {
             throw new IllegalStateException(why);

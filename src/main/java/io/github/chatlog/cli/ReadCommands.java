@@ -10,7 +10,7 @@ import io.github.chatlog.format.TextTranscriptFormat;
 import io.github.chatlog.read.EventQuery;
 import io.github.chatlog.read.EventSource;
 import io.github.chatlog.read.StoredLog;
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.SessionSummaryRow;
@@ -70,7 +70,7 @@ final class ReadCommands {
             List<MasterLine> last = new ArrayList<>();
             try (StoredLog stored = db.given() ? db.open() : null) {
                 EventSource events = stored != null ? stored
-                        : MasterLogReader.of(dir.existing().resolve(LogDirectoryNames.MASTER_LOG));
+                        : MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG));
                 if (session == null) {
                     last.addAll(events.tail(count, query));
                 } else {
@@ -88,7 +88,7 @@ final class ReadCommands {
             }
             out.flush();
             if (follow) {
-                Path live = dir.existing().resolve(LogDirectoryNames.MASTER_LOG);
+                Path live = dir.existing().resolve(LogLayout.MASTER_LOG);
                 new MasterLogFollower(live, 250).follow(false, l -> {
                     if (query.matches(l) && (session == null || session.equals(l.value("session_id")))) {
                         print(out, l);
@@ -125,7 +125,7 @@ final class ReadCommands {
             Instant from = CliSupport.since(since);
             String text;
             try (StoredLog stored = db.given() ? db.open() : null) {
-                text = (stored != null ? stored : MasterLogReader.of(dir.existing().resolve(LogDirectoryNames.MASTER_LOG)))
+                text = (stored != null ? stored : MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG)))
                         .logText(from);
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -238,7 +238,7 @@ final class ReadCommands {
             List<TranscriptDirectory.Transcript> all = new TranscriptDirectory(logs, dir.zone).conversations(session);
             if (all.isEmpty()) {
                 throw new IllegalArgumentException("no transcript for session '" + session + "' in "
-                        + logs.resolve(LogDirectoryNames.CHATS));
+                        + logs.resolve(LogLayout.CHATS));
             }
             if (conversation != null && (conversation < 1 || conversation > all.size())) {
                 throw new CliSupport.UsageError("--conversation takes 1 to " + all.size() + " for session '" + session
@@ -280,7 +280,7 @@ final class ReadCommands {
                 throw new IllegalArgumentException("no conversation for session '" + session + "' in the database");
             }
             TranscriptDirectory.Transcript t = all.get(0);
-            TextTranscriptFormat format = new TextTranscriptFormat(dir.zone);
+            TextTranscriptFormat format = new TextTranscriptFormat(dir.zone != null ? dir.zone : java.time.ZoneId.systemDefault());
             StringBuilder text = new StringBuilder(format.header(session, t.entries().get(0).timestamp()));
             for (LogEntry e : t.entries()) {
                 text.append(format.entry(e));

@@ -6,6 +6,15 @@ import java.util.Set;
 /** The key-value names a chat entry understands (SPEC §2). Other keys are kept and shown after these. */
 public final class ChatKeys {
 
+    /** The session an entry or event belongs to (also the default MDC key). */
+    public static final String SESSION_ID = "session_id";
+    /** A chat entry's role: {@code user}, {@code assistant}, {@code system}, {@code tool}, {@code note}. */
+    public static final String ROLE = "role";
+    /** A chat entry's type: one of the {@code TYPE_*} values. */
+    public static final String TYPE = "type";
+    /** A master-log event's type, {@code category:action} (see {@link EventTypes}). */
+    public static final String EVENT_TYPE = "event_type";
+
     public static final String PROVIDER = "provider";
     public static final String MODEL = "model";
     public static final String LATENCY_MS = "latency_ms";
@@ -34,7 +43,7 @@ public final class ChatKeys {
             FALLBACK_FROM, STREAM, TTFT_MS);
 
     /** Keys that are part of an entry's body rather than metadata. */
-    public static final Set<String> BODY = Set.of(TOOL, ARGS, RESULT, RATIONALE, "session_id");
+    public static final Set<String> BODY = Set.of(TOOL, ARGS, RESULT, RATIONALE, SESSION_ID);
 
     private ChatKeys() {
     }

@@ -43,6 +43,9 @@ public final class DirectoryLock {
     private static final int GENERATION = 0;   // bumped by each rollover of the slot's file
     private static final int KEY = 8;          // which session the next word belongs to (a hash; 0 = none)
     private static final int VALUE = 16;       // that session's first-entry time
+    private static final int WANTED = 24;      // how many processes are waiting for the slot
+    /** How long a slot's lock is kept after a write with no other write following: {@value} ms. */
+    static final long LINGER_MS = 20;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private static final Map<Path, DirectoryLock> OPEN = new HashMap<>(); // guarded by itself
@@ -50,6 +53,11 @@ public final class DirectoryLock {
     private final Path directory;
     private final Path file;
     private final ReentrantLock[] inProcess = new ReentrantLock[SLOTS];
+    private final FileLock[] lingering = new FileLock[SLOTS]; // kept past unlock while no process wants it; by inProcess
+    private final long[] lingeringSince = new long[SLOTS];      // System.nanoTime() of that unlock; by inProcess
+    private final java.util.concurrent.atomic.AtomicInteger lingeringSlots = new java.util.concurrent.atomic.AtomicInteger();
+    private final Thread releaser;
+    private volatile boolean closed;
     private final Object channelGuard = new Object();
     private FileChannel channel; // guarded by channelGuard; reopened when an interrupt closed it
     private final MappedByteBuffer counters;
@@ -76,6 +84,9 @@ public final class DirectoryLock {
             throw e;
         }
         this.counters = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        this.releaser = new Thread(this::releaseWanted, "chatlog-lock-" + directory.getFileName());
+        releaser.setDaemon(true);
+        releaser.start();
     }
 
     /** The lock of {@code directory} (created if missing), shared by every user in this JVM; {@link #release} it. */
@@ -101,6 +112,8 @@ public final class DirectoryLock {
             }
             OPEN.remove(directory, this);
         }
+        closed = true;
+        LockSupport.unpark(releaser);
         synchronized (channelGuard) {
             try {
                 channel.close();
@@ -130,7 +143,16 @@ public final class DirectoryLock {
      */
     public FileLock lock(int slot) throws IOException {
         inProcess[slot].lock();
+        FileLock kept = lingering[slot];
+        if (kept != null) {
+            lingering[slot] = null;
+            lingeringSlots.decrementAndGet();
+            if (kept.isValid()) {
+                return kept; // no other process asked for it since this one's last write: no system call
+            }
+        }
         boolean interrupted = Thread.interrupted();
+        boolean waiting = false;
         try {
             for (int attempt = 0; ; attempt++) {
                 FileChannel ch = channel();
@@ -142,6 +164,10 @@ public final class DirectoryLock {
                 } catch (ClosedChannelException e) {
                     reopenIfClosed(ch);
                     continue;
+                }
+                if (!waiting) {
+                    waiting = true;
+                    LONGS.getAndAdd(counters, slot * SLOT_BYTES + WANTED, 1L); // the holder gives it up at its next unlock
                 }
                 if (attempt < 32) {
                     Thread.onSpinWait(); // another process holds it for one write: microseconds
@@ -156,22 +182,80 @@ public final class DirectoryLock {
             inProcess[slot].unlock();
             throw e;
         } finally {
+            if (waiting) {
+                LONGS.getAndAdd(counters, slot * SLOT_BYTES + WANTED, -1L);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    /** Releases what {@link #lock} took. Never throws. */
+    /**
+     * Releases what {@link #lock} took. Never throws. A live file's slot stays locked at the OS level while no other
+     * process waits for it, so a process writing alone pays no lock system calls; a waiting process gets it at the
+     * holder's next unlock, or at its next {@link #releaseIdle} when the holder has stopped writing.
+     */
     public void unlock(int slot, FileLock held) {
         try {
             if (held != null && held.isValid()) {
-                held.release();
+                if (slot >= ARCHIVE_SLOTS && !closed
+                        && (long) LONGS.getVolatile(counters, slot * SLOT_BYTES + WANTED) <= 0) {
+                    lingering[slot] = held;
+                    lingeringSince[slot] = System.nanoTime();
+                    if (lingeringSlots.getAndIncrement() == 0) {
+                        LockSupport.unpark(releaser);
+                    }
+                } else {
+                    held.release();
+                }
             }
         } catch (IOException ignored) {
             // a closed channel has released its locks already
         } finally {
             inProcess[slot].unlock();
+        }
+    }
+
+    /** Gives up the slot's OS lock if it is kept past an unlock and no thread of this JVM holds the slot. */
+    public void releaseIdle(int slot) {
+        if (lingering[slot] == null || !inProcess[slot].tryLock()) {
+            return;
+        }
+        try {
+            FileLock kept = lingering[slot];
+            if (kept != null) {
+                lingering[slot] = null;
+                lingeringSlots.decrementAndGet();
+                if (kept.isValid()) {
+                    kept.release();
+                }
+            }
+        } catch (IOException ignored) {
+            // a closed channel has released its locks already
+        } finally {
+            inProcess[slot].unlock();
+        }
+    }
+
+    /**
+     * The releaser thread: while some slot is kept past its unlock, looks every millisecond whether another process
+     * waits for it (then gives it up) or it has gone unused for {@value #LINGER_MS} ms; sleeps while none is kept.
+     */
+    private void releaseWanted() {
+        while (!closed) {
+            if (lingeringSlots.get() <= 0) {
+                LockSupport.park(this);
+                continue;
+            }
+            LockSupport.parkNanos(1_000_000L);
+            long now = System.nanoTime();
+            for (int slot = ARCHIVE_SLOTS; slot < SLOTS && !closed; slot++) {
+                if (lingering[slot] != null && ((long) LONGS.getVolatile(counters, slot * SLOT_BYTES + WANTED) > 0
+                        || now - lingeringSince[slot] > LINGER_MS * 1_000_000L)) {
+                    releaseIdle(slot);
+                }
+            }
         }
     }
 

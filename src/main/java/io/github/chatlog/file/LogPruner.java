@@ -33,6 +33,7 @@ public final class LogPruner {
     }
 
     private final Path logDirectory;
+    private final LogLayout layout;
     private final long olderThanMillis;
     private final long compressAfterMillis;
     private final long openWindowMillis;
@@ -40,6 +41,7 @@ public final class LogPruner {
     /** @param compressAfterMillis 0: do not compress */
     public LogPruner(Path logDirectory, long olderThanMillis, long compressAfterMillis, long openWindowMillis) {
         this.logDirectory = logDirectory;
+        this.layout = LogLayout.of(logDirectory, null);
         this.olderThanMillis = olderThanMillis;
         this.compressAfterMillis = compressAfterMillis;
         this.openWindowMillis = openWindowMillis;
@@ -75,8 +77,8 @@ public final class LogPruner {
                 }
                 deleted.add(f);
                 freed += size;
-            } else if (compressAfterMillis > 0 && age >= compressAfterMillis && name.endsWith(".log")
-                    && f.startsWith(logDirectory.resolve("chats"))) {
+            } else if (compressAfterMillis > 0 && age >= compressAfterMillis && !name.endsWith(".gz")
+                    && f.startsWith(layout.chats())) {
                 Path gz = f.resolveSibling(name + ".gz");
                 report.accept((dryRun ? "would compress " : "compressed ") + logDirectory.relativize(f));
                 if (!dryRun) {
@@ -92,7 +94,7 @@ public final class LogPruner {
     /** The log files under {@code chats/} and {@code archive/}; links met on the way are reported and left out. */
     private List<Path> candidates(Consumer<String> report) throws IOException {
         List<Path> out = new ArrayList<>();
-        for (Path dir : new Path[]{logDirectory.resolve("chats"), logDirectory.resolve("archive")}) {
+        for (Path dir : new Path[]{layout.chats(), layout.archive()}) {
             if (Files.isSymbolicLink(dir)) {
                 report.accept("skipped " + logDirectory.relativize(dir) + ": a symbolic link, not followed");
                 continue;
@@ -101,10 +103,12 @@ public final class LogPruner {
                 continue;
             }
             List<Path> found = new ArrayList<>();
+            boolean chats = dir.equals(layout.chats());
             try (Stream<Path> s = Files.walk(dir, 4)) { // walk does not follow links to folders
                 s.filter(p -> {
                     String n = p.getFileName().toString();
-                    return n.endsWith(".log") || n.endsWith(".log.gz") || n.endsWith(".jsonl") || Files.isSymbolicLink(p);
+                    return Files.isSymbolicLink(p) || (chats ? layout.transcriptName(p) != null
+                            : n.endsWith(".log") || n.endsWith(".log.gz"));
                 }).sorted().forEach(found::add);
             }
             for (Path p : found) {

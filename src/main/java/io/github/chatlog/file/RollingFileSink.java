@@ -56,6 +56,7 @@ public final class RollingFileSink implements AutoCloseable {
     private final ArchiveNaming naming;
     private final ArchiveRetention retention;
     private final ArchiveCompressor compressor;
+    private static final String NEXT_SUFFIX = ".next";
     private final RolloverHeader header;
     private final StatusReporter status;
     private final Clock clock;
@@ -82,8 +83,10 @@ public final class RollingFileSink implements AutoCloseable {
     private DirectoryLock directoryLock; // null: uncoordinated (the lock file could not be used)
     private int slot;
     private FileLock held;
+    private FileLock lastHeld; // the lock of the last write: the same one again means no other process wrote since
     private int holdDepth;
     private long generation;
+    private volatile long forced; // written under lock
 
     public RollingFileSink(Path path, FileSettings settings, ArchiveNaming naming, ArchiveRetention retention,
                            ArchiveCompressor compressor, RolloverHeader header, StatusReporter status, Clock clock) {
@@ -258,6 +261,7 @@ public final class RollingFileSink implements AutoCloseable {
             closeChannel();
             closed = true;
             if (directoryLock != null) {
+                directoryLock.releaseIdle(slot);
                 directoryLock.release();
                 directoryLock = null;
             }
@@ -273,6 +277,11 @@ public final class RollingFileSink implements AutoCloseable {
         }
     }
 
+    /** How many times this sink has forced its file to the disk ({@code sync}): a figure for monitoring and tests. */
+    public long forced() {
+        return forced;
+    }
+
     /**
      * Forces what was written to the disk (for {@code sync=interval}); flushes first. Never throws: a failure is
      * reported and the records stay where they are.
@@ -286,6 +295,7 @@ public final class RollingFileSink implements AutoCloseable {
                     if (channel != null) {
                         flushBuffer();
                         channel.force(false);
+                        forced++;
                     }
                 } catch (IOException e) {
                     failed(e);
@@ -383,11 +393,13 @@ public final class RollingFileSink implements AutoCloseable {
                 openChannel();
             }
         }
-        if (channel != null && settings.maxFileSize() > 0) {
-            written = channel.size(); // other processes append too
+        if (channel != null && settings.maxFileSize() > 0 && held != lastHeld) {
+            written = channel.size(); // other processes append too (not while this process kept the lock)
             committed = written;
         }
+        lastHeld = held;
     }
+
 
     private boolean enterOrFail() {
         try {
@@ -490,6 +502,7 @@ public final class RollingFileSink implements AutoCloseable {
         if (settings.sync() == SyncMode.EVERY) {
             flushBuffer();
             channel.force(false);
+            forced++;
         }
     }
 
@@ -551,19 +564,61 @@ public final class RollingFileSink implements AutoCloseable {
             // rename costs them one stat)
             generation = directoryLock.bumpGeneration(slot); // other writers move to the new file before they write
         }
+        byte[] first = header.firstLine(oldSize, relativeToLive(archive), now);
+        Path next = nextFile();
+        boolean prepared = prepareNext(next, first);
         try {
             move(path, staged);
         } catch (IOException e) {
             status.error("could not roll " + path + " to " + staged + ": " + e + "; writing on into the live file", e);
             nextRollMillis = now + Math.max(1000, settings.retryIntervalMs());
+            Files.deleteIfExists(next);
             openChannel();
             return;
         }
+        if (prepared) {
+            try {
+                move(next, path); // the new file appears with its header: a crash cannot leave an archive unannounced
+            } catch (IOException e) {
+                prepared = false;
+                Files.deleteIfExists(next);
+            }
+        }
         compressor.submit(staged, archive, retention);
-        // written when the new file opens, now or at a retry
-        pendingHeader = header.firstLine(oldSize, relativeToLive(archive), now);
+        if (!prepared) {
+            pendingHeader = first; // written when the new file opens, now or at a retry
+        }
         openChannel();
         writePendingHeader();
+        contentBytes = 0;
+    }
+
+    /** Where the next live file is made, header first, before it takes the live name: {@code <live>.next}. */
+    private Path nextFile() {
+        return path.resolveSibling(path.getFileName() + NEXT_SUFFIX);
+    }
+
+    /** Writes {@code first} into a new {@code next}; false when it cannot (the header is then written after the roll). */
+    private boolean prepareNext(Path next, byte[] first) {
+        try {
+            Files.deleteIfExists(next); // a leftover of a crash before a rename, or something planted: never written through
+            try (FileChannel ch = FileChannel.open(next, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), settings.modes().fileAttributes())) {
+                settings.modes().created(next);
+                ByteBuffer b = ByteBuffer.wrap(first);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(next);
+            } catch (IOException ignored) {
+                // the next roll deletes it
+            }
+            return false;
+        }
     }
 
     private void openChannel() throws IOException {
@@ -578,6 +633,15 @@ public final class RollingFileSink implements AutoCloseable {
                 ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND}
                 : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                         LinkOption.NOFOLLOW_LINKS};
+        Path next = nextFile();
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(next, LinkOption.NOFOLLOW_LINKS)) {
+            // a process died between moving the live file to its archive and moving the new one in: finish its roll
+            try {
+                move(next, path);
+            } catch (IOException e) {
+                // another process finished it first
+            }
+        }
         // look at the last byte before opening for writing, so a file never holds two descriptors of ours at once
         boolean cutLine = Files.isRegularFile(path) && Files.size(path) > 0 && !endsWithNewline(Files.size(path));
         boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);

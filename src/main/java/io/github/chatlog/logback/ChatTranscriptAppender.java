@@ -1,12 +1,13 @@
 package io.github.chatlog.logback;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.file.Compression;
+import io.github.chatlog.file.DescriptorBudget;
 import io.github.chatlog.file.FileModes;
 import io.github.chatlog.file.FileSettings;
 import io.github.chatlog.file.SessionFileNames;
@@ -45,11 +46,14 @@ import java.util.concurrent.TimeUnit;
 public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** {@value}: the chats directory's name inside {@code CHATLOG_DIR}. */
-    public static final String DEFAULT_DIRECTORY_NAME = LogDirectoryNames.CHATS;
+    public static final String DEFAULT_DIRECTORY_NAME = LogLayout.CHATS;
     /** {@value}. */
     public static final String DEFAULT_FORMAT = "text";
-    /** {@value}. */
-    public static final int DEFAULT_MAX_OPEN_FILES = 256;
+    /**
+     * {@value}: derived from the process's descriptor limit ({@link DescriptorBudget}: half of it, between
+     * {@value DescriptorBudget#MIN_FILES} and {@value DescriptorBudget#MAX_FILES}).
+     */
+    public static final int DEFAULT_MAX_OPEN_FILES = 0;
     /** {@value}. */
     public static final String DEFAULT_IDLE_TIMEOUT = "30 minutes";
     /** {@value}: the session of chat entries logged with no session id. */
@@ -114,7 +118,8 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
                 check.error("fileNamePattern", e.getMessage());
             }
         }
-        check.require(maxOpenFiles >= 1, "maxOpenFiles", "must be at least 1, not " + maxOpenFiles);
+        check.require(maxOpenFiles >= 0, "maxOpenFiles", "must be 0 (from the descriptor limit) or more, not " + maxOpenFiles);
+        int openFiles = maxOpenFiles > 0 ? maxOpenFiles : DescriptorBudget.defaultMaxOpenFiles();
         long idleMs = check.duration("idleTimeout", idleTimeout);
         long maxBytes = check.size("maxFileSize", maxFileSize);
         long capBytes = check.size("totalSizeCap", totalSizeCap);
@@ -130,10 +135,11 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         }
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
                 .withSync(syncMode).withModes(modes);
-        router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, maxOpenFiles, idleMs,
+        router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, openFiles, idleMs,
                 new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
         try {
             router.start();
+            names.describe(modes, timeZone != null && !timeZone.isBlank()); // how readers learn a custom pattern
         } catch (IOException | RuntimeException e) {
             addError("[" + getName() + "] property 'directory': cannot use '" + dir + "': " + e, e);
             router = null;
@@ -277,7 +283,10 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.timeZone = timeZone;
     }
 
-    /** Most transcript files open at once; default {@value #DEFAULT_MAX_OPEN_FILES}. */
+    /**
+     * Most transcript files open at once; default {@value #DEFAULT_MAX_OPEN_FILES}: half the process's descriptor limit,
+     * between {@value DescriptorBudget#MIN_FILES} and {@value DescriptorBudget#MAX_FILES}.
+     */
     public void setMaxOpenFiles(int maxOpenFiles) {
         this.maxOpenFiles = maxOpenFiles;
     }

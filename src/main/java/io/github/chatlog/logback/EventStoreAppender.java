@@ -1,6 +1,6 @@
 package io.github.chatlog.logback;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.event.ConversationTurns;
@@ -34,7 +34,7 @@ import java.util.Locale;
 public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** {@value}: the database's name inside {@code CHATLOG_DIR}. */
-    public static final String DEFAULT_DB_NAME = LogDirectoryNames.DATABASE;
+    public static final String DEFAULT_DB_NAME = LogLayout.DATABASE;
     /** {@value}: the value of {@code storage} (or {@code LOG_STORAGE}) that turns the store on at {@code url}. */
     public static final String SQLITE = "sqlite";
 

@@ -1,6 +1,6 @@
 package io.github.chatlog.logback;
 
-import io.github.chatlog.read.LogDirectoryNames;
+import io.github.chatlog.file.LogLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.github.chatlog.ChatlogVersion;
@@ -49,13 +49,13 @@ import java.util.concurrent.TimeUnit;
 public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** Context property, system property or environment variable naming the log directory. */
-    public static final String DIR_PROPERTY = LogDirectoryNames.DIR_PROPERTY;
+    public static final String DIR_PROPERTY = LogLayout.DIR_PROPERTY;
     /** {@value}: the log directory when {@link #DIR_PROPERTY} is not set. */
-    public static final String DEFAULT_DIR = LogDirectoryNames.DEFAULT_DIR;
+    public static final String DEFAULT_DIR = LogLayout.DEFAULT_DIR;
     /** {@value}: the live file's name inside the log directory. */
-    public static final String DEFAULT_FILE_NAME = LogDirectoryNames.MASTER_LOG;
+    public static final String DEFAULT_FILE_NAME = LogLayout.MASTER_LOG;
     /** {@value}: the archive directory's name beside the live file. */
-    public static final String DEFAULT_ARCHIVE_DIRECTORY_NAME = LogDirectoryNames.ARCHIVE;
+    public static final String DEFAULT_ARCHIVE_DIRECTORY_NAME = LogLayout.ARCHIVE;
     /** {@value}. */
     public static final String DEFAULT_MAX_FILE_SIZE = "10MB";
     /** {@value}: keep every archive. */

@@ -1,5 +1,6 @@
 package io.github.chatlog.read;
 
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.file.Compression;
 import io.github.chatlog.file.TimestampArchiveNaming;
 import io.github.chatlog.format.MasterLine;
@@ -43,7 +44,7 @@ import java.util.stream.StreamSupport;
 public final class MasterLogReader implements EventSource {
 
     /** The default archive directory beside the live file. */
-    public static final String DEFAULT_ARCHIVE_DIRECTORY = LogDirectoryNames.ARCHIVE;
+    public static final String DEFAULT_ARCHIVE_DIRECTORY = LogLayout.ARCHIVE;
 
     private static final int TAIL_BLOCK = 64 * 1024;
 

@@ -1,6 +1,8 @@
 package io.github.chatlog.read;
 
 import io.github.chatlog.event.ChatKeys;
+import io.github.chatlog.file.LogLayout;
+import io.github.chatlog.file.SessionFileNames;
 import io.github.chatlog.event.EventTypes;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.MasterLine;
@@ -13,17 +15,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -34,19 +32,21 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TranscriptDirectory implements ConversationSource {
 
-    private static final Pattern PART = Pattern.compile("(.+?)\\.(\\d+)\\.log\\.gz");
-    private static final Pattern NAMED = Pattern.compile("chat_(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})_(.+)\\.log");
-
     private final Path logDirectory;
-    private final ZoneId zone;
+    private final LogLayout layout;
 
     /**
      * @param logDirectory the {@code CHATLOG_DIR}: transcripts in {@code chats/}, the master log beside
-     * @param zone         the zone text transcripts were written in
+     * @param zone         the zone text transcripts were written in, or null for the one their appender recorded
      */
     public TranscriptDirectory(Path logDirectory, ZoneId zone) {
-        this.logDirectory = logDirectory;
-        this.zone = zone;
+        this(LogLayout.of(logDirectory, zone));
+    }
+
+    /** The transcripts of a log directory laid out as {@code layout} says. */
+    public TranscriptDirectory(LogLayout layout) {
+        this.logDirectory = layout.directory();
+        this.layout = layout;
     }
 
     /**
@@ -77,38 +77,28 @@ public final class TranscriptDirectory implements ConversationSource {
 
     /** Live file -> its parts, oldest first (the live file last when it exists). */
     private Map<Path, List<Path>> files() {
-        Path chats = logDirectory.resolve(LogDirectoryNames.CHATS);
-        if (!Files.isDirectory(chats)) {
-            return Map.of();
-        }
-        Map<Path, List<Path>> byLive = new TreeMap<>();
-        java.util.Set<Path> seen = new java.util.HashSet<>(); // live files the walk found: no second stat for them
-        try (Stream<Path> files = Files.walk(chats, 4)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = p.getFileName().toString();
-                Matcher part = PART.matcher(name);
-                if (part.matches()) {
-                    byLive.computeIfAbsent(p.resolveSibling(part.group(1) + ".log"), k -> new ArrayList<>()).add(p);
-                } else if (name.endsWith(".log.gz")) {
-                    // a transcript that prune compressed: the last part of its session's file
-                    byLive.computeIfAbsent(p.resolveSibling(name.substring(0, name.length() - 3)), k -> new ArrayList<>())
-                            .add(p);
-                } else if (name.endsWith(".log") || name.endsWith(".jsonl")) {
-                    byLive.computeIfAbsent(p, k -> new ArrayList<>());
-                    seen.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<Path, List<SessionFileNames.Name>> byLive = new TreeMap<>();
+        for (Path p : layout.transcriptFiles()) {
+            SessionFileNames.Name name = layout.transcriptName(p);
+            byLive.computeIfAbsent(name.live(), k -> new ArrayList<>()).add(name);
         }
         Map<Path, List<Path>> out = new TreeMap<>();
-        for (Map.Entry<Path, List<Path>> e : byLive.entrySet()) {
-            List<Path> parts = new ArrayList<>(e.getValue());
-            parts.sort(Comparator.comparingInt(TranscriptDirectory::partNumber));
-            if (seen.contains(e.getKey())) {
-                parts.add(e.getKey());
+        for (Map.Entry<Path, List<SessionFileNames.Name>> e : byLive.entrySet()) {
+            List<SessionFileNames.Name> parts = e.getValue();
+            parts.sort(Comparator.comparingInt(SessionFileNames.Name::part)); // the live file (part 0) is moved last
+            List<Path> files = new ArrayList<>(parts.size());
+            Path live = null;
+            for (SessionFileNames.Name n : parts) {
+                if (n.part() == 0) {
+                    live = n.file();
+                } else {
+                    files.add(n.file());
+                }
             }
-            out.put(e.getKey(), parts);
+            if (live != null) {
+                files.add(live);
+            }
+            out.put(e.getKey(), files);
         }
         return out;
     }
@@ -142,7 +132,7 @@ public final class TranscriptDirectory implements ConversationSource {
     @Override
     public List<SessionSummaryRow> sessions(long since) {
         Map<String, List<Long>> ends = new HashMap<>();
-        try (Stream<MasterLine> s = MasterLogReader.of(logDirectory.resolve(LogDirectoryNames.MASTER_LOG))
+        try (Stream<MasterLine> s = MasterLogReader.of(layout.masterLog())
                 .lines(EventQuery.ALL.types(EventTypes.CONVERSATION_END))) {
             s.forEach(l -> {
                 String id = l.value("session_id");
@@ -246,20 +236,10 @@ public final class TranscriptDirectory implements ConversationSource {
     }
 
     private Transcript parse(Path live, List<Path> parts, String content) {
-        String name = live.getFileName().toString();
-        Matcher m = NAMED.matcher(name);
-        String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.(log|jsonl)$", "");
-        long start = 0;
-        if (m.matches()) {
-            start = LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
-                    .atZone(zone).toInstant().toEpochMilli();
-        }
-        ParsedTranscript parsed = TranscriptParser.read(content, fallbackId, start, zone);
+        SessionFileNames.Name name = layout.transcriptName(live);
+        String fallbackId = name != null ? name.safeId() : live.getFileName().toString();
+        long start = name != null && name.startMillis() >= 0 ? name.startMillis() : 0;
+        ParsedTranscript parsed = TranscriptParser.read(content, fallbackId, start, layout.zone());
         return new Transcript(parsed.sessionId(), live, List.copyOf(parts), parsed.entries(), parsed.footerEndMillis());
-    }
-
-    private static int partNumber(Path p) {
-        Matcher m = PART.matcher(p.getFileName().toString());
-        return m.matches() ? Integer.parseInt(m.group(2)) : Integer.MAX_VALUE;
     }
 }

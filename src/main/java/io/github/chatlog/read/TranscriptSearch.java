@@ -1,5 +1,6 @@
 package io.github.chatlog.read;
 
+import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
@@ -171,9 +172,8 @@ public final class TranscriptSearch {
         if (!Files.isRegularFile(db) || !StoreConnections.driverPresent()) {
             return false;
         }
-        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db);
-             java.util.stream.Stream<Path> files = Files.walk(logDirectory.resolve(LogDirectoryNames.CHATS), 4)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db)) {
+            for (Path f : LogLayout.of(logDirectory, null).transcriptFiles()) {
                 if (store.ingestedSize(logDirectory.relativize(f).toString().replace('\\', '/')) != Files.size(f)) {
                     return false;
                 }

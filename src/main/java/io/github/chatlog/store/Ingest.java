@@ -1,6 +1,8 @@
 package io.github.chatlog.store;
 
 import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.file.LogLayout;
+import io.github.chatlog.file.SessionFileNames;
 import io.github.chatlog.format.TranscriptParser;
 import io.github.chatlog.read.MasterLogReader;
 
@@ -16,17 +18,11 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -53,12 +49,10 @@ public final class Ingest {
     /** Lines or entries per round trip to the database. */
     private static final int CHUNK = 500;
     private static final int DEDUP_WINDOW = 10_000;
-    private static final Pattern TRANSCRIPT_NAME = Pattern.compile(
-            "chat_(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})_(.+?)(\\.\\d+)?\\.log(\\.gz)?");
 
     private final Path dir;
+    private final LogLayout layout;
     private final String url;
-    private final ZoneId zone;
     private final PrintStream progress;
     private long totalBytes;
     private long doneBytes;
@@ -68,21 +62,21 @@ public final class Ingest {
     /**
      * @param dir      the log directory ({@code CHATLOG_DIR})
      * @param url      the database, {@code jdbc:sqlite:…} or {@code jdbc:postgresql:…}
-     * @param zone     the zone text transcripts were written in
+     * @param zone     the zone text transcripts were written in, or null for the one their appender recorded
      * @param progress where to report progress on large inputs; null for none
      */
     public Ingest(Path dir, String url, ZoneId zone, PrintStream progress) {
         this.dir = dir;
+        this.layout = LogLayout.of(dir, zone);
         this.url = url;
-        this.zone = zone;
         this.progress = progress;
     }
 
     public Result run() throws SQLException, IOException {
-        MasterLogReader reader = MasterLogReader.of(dir.resolve("master.log"));
+        MasterLogReader reader = MasterLogReader.of(layout.masterLog());
         List<Path> master = new ArrayList<>(reader.archives());
-        master.add(dir.resolve("master.log"));
-        List<Path> transcripts = transcripts(dir.resolve("chats"));
+        master.add(layout.masterLog());
+        List<Path> transcripts = layout.transcriptFiles();
         for (Path p : master) {
             totalBytes += sizeOrZero(p);
         }
@@ -92,7 +86,7 @@ public final class Ingest {
         long[] counts = new long[6];
         try (EventStore store = EventStore.open(url, StoreConnections.DEFAULT_BUSY_TIMEOUT_MS)) {
             for (Path p : master) {
-                ingestMasterFile(store, p, p.equals(dir.resolve("master.log")), counts);
+                ingestMasterFile(store, p, p.equals(layout.masterLog()), counts);
             }
             for (Path p : transcripts) {
                 ingestTranscript(store, p, counts);
@@ -246,13 +240,11 @@ public final class Ingest {
             damaged(key, e); // not even its start could be read
             return;
         }
-        String name = file.getFileName().toString();
-        Matcher m = TRANSCRIPT_NAME.matcher(name);
-        String fallbackId = m.matches() ? m.group(2) : name.replaceAll("\\.log(\\.gz)?$", "");
-        long start = m.matches() ? LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"))
-                .atZone(zone).toInstant().toEpochMilli() : Files.getLastModifiedTime(file).toMillis();
+        SessionFileNames.Name name = layout.transcriptName(file);
+        String fallbackId = name != null ? name.safeId() : file.getFileName().toString();
+        long start = name != null && name.startMillis() >= 0 ? name.startMillis() : Files.getLastModifiedTime(file).toMillis();
         int pending = 0;
-        List<LogEntry> entries = TranscriptParser.parse(text, fallbackId, start, zone);
+        List<LogEntry> entries = TranscriptParser.parse(text, fallbackId, start, layout.zone());
         if (cut && !entries.isEmpty()) {
             entries = entries.subList(0, entries.size() - 1); // the last one may be cut short by the damage
         }
@@ -328,17 +320,6 @@ public final class Ingest {
             s.setLong(3, done);
             s.setString(4, head);
             s.executeUpdate();
-        }
-    }
-
-    private static List<Path> transcripts(Path chats) throws IOException {
-        if (!Files.isDirectory(chats)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(chats, 4)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().matches(".*\\.(log|jsonl)(\\.gz)?"))
-                    .sorted().collect(Collectors.toList());
         }
     }
 

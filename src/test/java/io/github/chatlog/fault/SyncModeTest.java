@@ -12,7 +12,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The durability setting: every mode writes everything; a bad value names the appender and the property. */
+/**
+ * The durability setting: every mode writes everything; a bad value names the appender and the property. That each mode
+ * forces the file when it says is {@code RollingFileSinkTest.eachSyncModeForcesTheFileWhenItSays}, which counts the forces.
+ */
 class SyncModeTest {
 
     @Test

@@ -113,6 +113,53 @@ class RollingFileSinkTest {
     }
 
     @Test
+    void aRollCutShortBetweenItsTwoRenamesIsFinishedByTheNextWriter(@TempDir Path dir) throws IOException {
+        // the state a process killed mid-roll leaves: the live file moved to its archive, the new one (header first)
+        // not yet moved in
+        Files.createDirectories(dir.resolve("archive"));
+        Files.writeString(dir.resolve("archive/master_2025-01-02_03-04-05-000.log"), "record-0\n");
+        Files.writeString(dir.resolve("master.log.next"), "ROTATED 9 archive/master_2025-01-02_03-04-05-000.log\n");
+        ArchiveCompressor compressor = new ArchiveCompressor(status);
+        RollingFileSink sink = sink(dir, FileSettings.DEFAULTS, Compression.NONE, compressor, 0, 0);
+        sink.open();
+        sink.write(line("record-1"));
+        sink.close();
+        compressor.close();
+        assertEquals("ROTATED 9 archive/master_2025-01-02_03-04-05-000.log\nrecord-1\n",
+                Files.readString(dir.resolve("master.log")), "the archive is announced once, before what follows it");
+        assertFalse(Files.exists(dir.resolve("master.log.next")));
+
+        // while the live file exists, a leftover is stale (a crash before the first rename) and is replaced at the roll
+        Files.writeString(dir.resolve("master.log.next"), "STALE\n");
+        RollingFileSink again = sink(dir, FileSettings.DEFAULTS.withMaxFileSize(40), Compression.NONE, compressor, 0, 0);
+        again.open();
+        again.write(line("record-2-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+        again.close();
+        assertFalse(Files.readString(dir.resolve("master.log")).contains("STALE"));
+        assertTrue(Files.readString(dir.resolve("master.log")).startsWith("ROTATED "));
+        assertFalse(Files.exists(dir.resolve("master.log.next")));
+    }
+
+    @Test
+    void eachSyncModeForcesTheFileWhenItSays(@TempDir Path dir) throws IOException {
+        for (SyncMode mode : SyncMode.values()) {
+            Path d = dir.resolve(mode.name());
+            ArchiveCompressor compressor = new ArchiveCompressor(status);
+            RollingFileSink sink = sink(d, FileSettings.DEFAULTS.withSync(mode), Compression.NONE, compressor, 0, 0);
+            sink.open();
+            for (int i = 0; i < 5; i++) {
+                sink.write(line("record-" + i));
+            }
+            assertEquals(mode == SyncMode.EVERY ? 5 : 0, sink.forced(), mode + ": forced with each record, or not");
+            sink.sync(); // what the appender's timer calls for sync=interval
+            assertEquals(mode == SyncMode.EVERY ? 6 : 1, sink.forced(), mode.name());
+            sink.close();
+            compressor.close();
+            assertEquals(5, Files.readAllLines(d.resolve("master.log")).size());
+        }
+    }
+
+    @Test
     void anExistingArchiveIsNeverOverwritten(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("archive"));
         Path existing = Files.writeString(dir.resolve("archive/master_2025-01-02_03-04-05-678.log.gz"), "older run");

@@ -11,6 +11,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +61,66 @@ class SessionFileNamesTest {
         SessionFileNames monthly = new SessionFileNames(chats, "%d{yyyy-MM}/%session.log", ZoneOffset.UTC);
         Path file = monthly.resolve("abc", T);
         assertThrows(java.io.IOException.class, () -> monthly.prepareParent(io.github.chatlog.file.FileModes.OWNER_ONLY, file));
+    }
+
+    @Test
+    void namesReadBackAsTheSessionAndStartTheyWereMadeFrom(@TempDir Path dir) {
+        String[] patterns = {SessionFileNames.DEFAULT_PATTERN, "%d{yyyy-MM}/chat_%d{yyyy-MM-dd_HH-mm-ss}_%session.log",
+                "%session/%d{yyyyMMdd'T'HHmmss}.txt", "%d{yyyy}/%d{MM}/%d{dd}/%session_%d{HH-mm}.jsonl",
+                "conv-%session-%d{yyyy-MM-dd}.log"};
+        long[] precision = {1000, 1000, 1000, 60_000, 86_400_000};
+        java.time.ZoneId lisbon = java.time.ZoneId.of("Europe/Lisbon");
+        for (int i = 0; i < patterns.length; i++) {
+            SessionFileNames names = new SessionFileNames(dir, patterns[i], lisbon);
+            for (String id : new String[]{"abc123", "a_b-c", "2025-10-29_14-30-45", SessionFileNames.safeId("../x y")}) {
+                Path live = names.resolve(id, T);
+                SessionFileNames.Name name = names.parse(live);
+                assertNotNull(name, patterns[i] + " " + live);
+                assertEquals(id, name.safeId(), patterns[i]);
+                assertEquals(live, name.live());
+                assertEquals(0, name.part());
+                assertEquals(T - T % precision[i], name.startMillis(), patterns[i]);
+                String base = live.getFileName().toString().endsWith(".log")
+                        ? live.getFileName().toString().replaceAll("\\.log$", "") : live.getFileName().toString();
+                SessionFileNames.Name part = names.parse(live.resolveSibling(base + ".12.log.gz"));
+                assertEquals(12, part.part(), patterns[i]);
+                assertEquals(live, part.live());
+                assertEquals(id, part.safeId());
+                assertEquals(3, names.parse(live.resolveSibling(base + ".3.log")).part(), "a part not yet compressed");
+                SessionFileNames.Name pruned = names.parse(live.resolveSibling(live.getFileName() + ".gz"));
+                assertEquals(Integer.MAX_VALUE, pruned.part(), "a transcript prune compressed");
+                assertEquals(live, pruned.live());
+            }
+            for (String other : new String[]{SessionFileNames.DESCRIPTION, "notes.md", "x/y/z/w/v.log",
+                    names.resolve("abc", T).getFileName() + ".gz.tmp"}) {
+                assertNull(names.parse(dir.resolve(other)), patterns[i] + ": " + other);
+            }
+            assertNull(names.parse(dir.getParent().resolve("chat_2025-10-29_14-30-45_abc.log")), "outside the directory");
+        }
+    }
+
+    @Test
+    void theDescriptionCarriesACustomPatternAndZoneToTheReaders(@TempDir Path dir) throws Exception {
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        SessionFileNames plain = new SessionFileNames(dir, SessionFileNames.DEFAULT_PATTERN, tokyo);
+        plain.describe(FileModes.OWNER_ONLY, false);
+        assertFalse(Files.exists(dir.resolve(SessionFileNames.DESCRIPTION)), "nothing to say: no file");
+        String custom = "%d{yyyy-MM}/%session=x#y:z!_%d{yyyy-MM-dd_HH-mm-ss}.log";
+        new SessionFileNames(dir, custom, tokyo).describe(FileModes.OWNER_ONLY, true);
+        SessionFileNames read = SessionFileNames.described(dir, null);
+        assertEquals(custom, read.pattern());
+        assertEquals(tokyo, read.zone());
+        assertEquals(java.time.ZoneOffset.UTC, SessionFileNames.described(dir, java.time.ZoneOffset.UTC).zone(),
+                "a zone the reader names wins");
+        if (FileModes.OWNER_ONLY.file() != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve(SessionFileNames.DESCRIPTION))));
+        }
+        plain.describe(FileModes.OWNER_ONLY, false);
+        assertEquals(SessionFileNames.DEFAULT_PATTERN, SessionFileNames.described(dir, null).pattern(),
+                "going back to the default corrects an earlier description");
+        Files.writeString(dir.resolve(SessionFileNames.DESCRIPTION), "fileNamePattern=../%session.log\n");
+        assertThrows(java.io.IOException.class, () -> SessionFileNames.described(dir, null),
+                "a description cannot lead the readers out of the directory");
     }
 }

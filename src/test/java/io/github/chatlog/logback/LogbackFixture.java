@@ -44,6 +44,9 @@ public final class LogbackFixture implements AutoCloseable {
     public static LogbackFixture globalFromExample(Path dir) throws IOException, JoranException {
         LoggerContext global = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
         global.reset();
+        // a context stopped by an earlier fixture's close() must be started again, or its next stop() is skipped
+        // (no app:shutdown, files left open): as SLF4J's own initialisation starts it
+        global.start();
         LogbackFixture f = new LogbackFixture(global, dir);
         try (InputStream in = Files.newInputStream(EXAMPLE_CONFIG)) {
             f.configure(in);

@@ -191,7 +191,7 @@ class SessionLifecycleTest {
     void misconfigurationNamesAppenderAndProperty(@TempDir Path dir) throws Exception {
         try (LogbackFixture f = LogbackFixture.fromXml("<appender name='CHAT' class='io.github.chatlog.logback.ChatTranscriptAppender'>"
                 + "<format>xml</format><fileNamePattern>chat.log</fileNamePattern><idleTimeout>later</idleTimeout>"
-                + "<maxOpenFiles>0</maxOpenFiles><timeZone>Mars/Olympus</timeZone></appender>"
+                + "<maxOpenFiles>-1</maxOpenFiles><timeZone>Mars/Olympus</timeZone></appender>"
                 + "<root level='INFO'><appender-ref ref='CHAT'/></root>", dir)) {
             List<String> errors = f.errors();
             for (String property : List.of("format", "fileNamePattern", "idleTimeout", "maxOpenFiles", "timeZone")) {

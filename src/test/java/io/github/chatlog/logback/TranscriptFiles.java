@@ -14,14 +14,18 @@ final class TranscriptFiles {
     private TranscriptFiles() {
     }
 
-    /** Every regular file below {@code dir}, sorted; the log directory's lock file (a fixed name) is not one. */
+    /**
+     * Every regular file below {@code dir}, sorted; the log directory's lock file and the chats directory's description
+     * of its names (fixed names) are not among them.
+     */
     static List<Path> all(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(io.github.chatlog.file.DirectoryLock.FILE_NAME))
+                    .filter(p -> !p.getFileName().toString().equals(io.github.chatlog.file.DirectoryLock.FILE_NAME)
+                            && !p.getFileName().toString().equals(io.github.chatlog.file.SessionFileNames.DESCRIPTION))
                     .sorted().collect(Collectors.toList());
         }
     }
