@@ -10,7 +10,7 @@ import java.sql.Statement;
  * PostgreSQL in the table {@code schema_version}. {@code events} is exactly as the SPEC gives it (PostgreSQL adds
  * {@code instance} and {@code event_key}); {@code sessions} and {@code messages} hold the conversations, with a
  * full-text index on message content; {@code ingest_files} remembers how far ingest got in each file. The DDL of each
- * database is its {@link StoreDialect}'s.
+ * database is its dialect's.
  */
 public final class StoreSchema {
 
