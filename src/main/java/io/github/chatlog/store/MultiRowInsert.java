@@ -3,24 +3,37 @@ package io.github.chatlog.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * {@code INSERT … VALUES (…), (…), …} statements of many rows each: a batch is one statement per {@value #MAX_ROWS}
- * rows, then one per power of two for the rest (37 rows: 32, 4 and 1), so that a connection prepares a dozen
- * statements at most and reuses them. Fewer round trips and statements is what makes a remote database (PostgreSQL)
- * keep up, and it costs SQLite nothing. The caller binds row {@code r}'s columns from {@code r * columns + 1} on.
+ * {@code INSERT … VALUES (…), (…), …} statements of many rows each: a batch is one statement (one round trip) per
+ * {@value #MAX_ROWS} rows. Round trips, not rows, are what a remote database (PostgreSQL) costs, the more so on a busy
+ * machine, and SQLite loses nothing by it. Statements are kept for the {@value #KEPT} row counts used last: under load
+ * batches are full, so the same few sizes recur. The caller binds row {@code r}'s columns from {@code r * columns + 1}.
  */
 final class MultiRowInsert implements AutoCloseable {
 
-    /** Rows per statement at most, well within every driver's limit on parameters (a power of two). */
-    static final int MAX_ROWS = 256;
+    /** Rows per statement at most, well within every driver's limit on parameters. */
+    static final int MAX_ROWS = 1000;
+    /** How many statements (row counts) are kept prepared. */
+    static final int KEPT = 8;
 
     private final Connection connection;
     private final String head;
     private final String row;
     private final String tail;
     final int columns;
-    private final PreparedStatement[] bySize = new PreparedStatement[MAX_ROWS + 1];
+    private final Map<Integer, PreparedStatement> bySize = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, PreparedStatement> eldest) {
+            if (size() <= KEPT) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
 
     /**
      * @param head    {@code INSERT INTO table (a, b, c)}
@@ -35,14 +48,14 @@ final class MultiRowInsert implements AutoCloseable {
         this.row = "(" + "?, ".repeat(columns - 1) + "?)";
     }
 
-    /** How many of {@code remaining} rows the next statement takes: {@value #MAX_ROWS}, or a power of two. */
+    /** How many of {@code remaining} rows the next statement takes. */
     static int chunk(int remaining) {
-        return Math.min(MAX_ROWS, Integer.highestOneBit(remaining));
+        return Math.min(MAX_ROWS, remaining);
     }
 
     /** The statement for {@code rows} rows (1 to {@value #MAX_ROWS}). */
     PreparedStatement rows(int rows) throws SQLException {
-        PreparedStatement s = bySize[rows];
+        PreparedStatement s = bySize.get(rows);
         if (s == null) {
             StringBuilder sql = new StringBuilder(head.length() + rows * (row.length() + 2) + tail.length() + 8)
                     .append(head).append(" VALUES ");
@@ -50,22 +63,22 @@ final class MultiRowInsert implements AutoCloseable {
                 sql.append(i == 0 ? "" : ", ").append(row);
             }
             s = connection.prepareStatement(sql.append(tail.isEmpty() ? "" : " ").append(tail).toString());
-            bySize[rows] = s;
+            bySize.put(rows, s);
         }
         return s;
     }
 
+    private static void closeQuietly(PreparedStatement s) {
+        try {
+            s.close();
+        } catch (SQLException ignored) {
+            // the connection is failing or closing anyway
+        }
+    }
+
     @Override
     public void close() {
-        for (int i = 0; i < bySize.length; i++) {
-            if (bySize[i] != null) {
-                try {
-                    bySize[i].close();
-                } catch (SQLException ignored) {
-                    // the connection is closing anyway
-                }
-                bySize[i] = null;
-            }
-        }
+        bySize.values().forEach(MultiRowInsert::closeQuietly);
+        bySize.clear();
     }
 }

@@ -171,8 +171,8 @@ final class RowWriter implements AutoCloseable {
     }
 
     /**
-     * Updates {@code sessions}, one statement per changed session, in session-id order: writers into one PostgreSQL
-     * database lock the rows they update in the same order, so they wait for each other rather than deadlock.
+     * Updates {@code sessions}, a row per changed session, in session-id order: writers into one PostgreSQL database
+     * lock the rows they update in the same order, so they wait for each other rather than deadlock.
      */
     private void apply(Map<String, SessionChange> changes) throws SQLException {
         if (changes.isEmpty()) {
@@ -188,6 +188,10 @@ final class RowWriter implements AutoCloseable {
             endSession = connection.prepareStatement("INSERT INTO sessions (session_id, started, last_entry, ended) "
                     + "VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET ended = excluded.ended");
         }
+        touchSession.clearBatch(); // nothing left over from a batch that failed half-way
+        endSession.clearBatch();
+        boolean touched = false;
+        boolean ended = false;
         for (Map.Entry<String, SessionChange> e : changes.entrySet()) {
             SessionChange c = e.getValue();
             String id = dialect.text(e.getKey());
@@ -198,7 +202,8 @@ final class RowWriter implements AutoCloseable {
                 touchSession.setLong(4, c.messages);
                 touchSession.setLong(5, c.tokens);
                 touchSession.setLong(6, c.errors);
-                touchSession.executeUpdate();
+                touchSession.addBatch();
+                touched = true;
             }
             if (c.ended != null) {
                 String ts = dialect.text(c.ended);
@@ -206,8 +211,16 @@ final class RowWriter implements AutoCloseable {
                 endSession.setString(2, ts);
                 endSession.setString(3, ts);
                 endSession.setString(4, ts);
-                endSession.executeUpdate();
+                endSession.addBatch();
+                ended = true;
             }
+        }
+        // one round trip each: the driver sends a batch's statements together, in order
+        if (touched) {
+            touchSession.executeBatch();
+        }
+        if (ended) {
+            endSession.executeBatch();
         }
     }
 
