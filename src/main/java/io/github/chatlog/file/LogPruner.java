@@ -25,6 +25,10 @@ import java.util.zip.GZIPOutputStream;
  * <p>Symbolic links are never followed: a link in {@code chats/} or {@code archive/} (or either folder being one) is
  * skipped with a note, attributes are read without following links, and files are opened with
  * {@link LinkOption#NOFOLLOW_LINKS}, so a run never reads, copies or deletes anything outside the log directory.
+ *
+ * <p>Applications may be writing the directory meanwhile: each file is removed under the lock their writers take
+ * ({@link CoordinatedRemoval}), only if it was not written to since it was looked at, and a writer that had it open
+ * moves to a new file; so a session that comes back to its file while the pruner runs loses nothing.
  */
 public final class LogPruner {
 
@@ -48,6 +52,25 @@ public final class LogPruner {
     }
 
     public Result run(long nowMillis, boolean dryRun, Consumer<String> report) throws IOException {
+        DirectoryLock lock = null;
+        if (!dryRun) {
+            try {
+                lock = DirectoryLock.open(logDirectory);
+            } catch (IOException | RuntimeException e) {
+                report.accept("cannot use " + logDirectory.resolve(DirectoryLock.FILE_NAME) + " (" + e
+                        + "): pruning without coordinating with the applications writing there");
+            }
+        }
+        try {
+            return run(nowMillis, dryRun, report, lock);
+        } finally {
+            if (lock != null) {
+                lock.release();
+            }
+        }
+    }
+
+    private Result run(long nowMillis, boolean dryRun, Consumer<String> report, DirectoryLock lock) throws IOException {
         List<Path> deleted = new ArrayList<>();
         List<Path> compressed = new ArrayList<>();
         long freed = 0;
@@ -70,25 +93,44 @@ public final class LogPruner {
             }
             String name = f.getFileName().toString();
             if (age >= olderThanMillis) {
-                long size = attributes.size();
-                report.accept((dryRun ? "would delete " : "deleted ") + logDirectory.relativize(f));
-                if (!dryRun) {
-                    Files.deleteIfExists(f);
+                long[] size = {attributes.size()};
+                // decided on the attributes read above; done only if a writer has not appended since (its entries
+                // would go with the file), under the lock its writes take
+                if (!dryRun && !CoordinatedRemoval.remove(lock, f, a -> dueForDeletion(a, nowMillis), (file, now) -> {
+                    size[0] = now.size();
+                    Files.deleteIfExists(file);
+                })) {
+                    continue; // written to, or removed, meanwhile
                 }
+                report.accept((dryRun ? "would delete " : "deleted ") + logDirectory.relativize(f));
                 deleted.add(f);
-                freed += size;
+                freed += size[0];
             } else if (compressAfterMillis > 0 && age >= compressAfterMillis && !name.endsWith(".gz")
                     && f.startsWith(layout.chats())) {
                 Path gz = f.resolveSibling(name + ".gz");
-                report.accept((dryRun ? "would compress " : "compressed ") + logDirectory.relativize(f));
-                if (!dryRun) {
-                    gzip(f, gz, modified);
-                    freed += attributes.size() - Files.size(gz);
+                long[] saved = {0};
+                if (!dryRun && !CoordinatedRemoval.remove(lock, f, a -> dueForCompression(a, nowMillis), (file, now) -> {
+                    gzip(file, gz, now.lastModifiedTime().toMillis());
+                    saved[0] = now.size() - Files.size(gz);
+                })) {
+                    continue;
                 }
+                report.accept((dryRun ? "would compress " : "compressed ") + logDirectory.relativize(f));
                 compressed.add(f);
+                freed += saved[0];
             }
         }
         return new Result(deleted, compressed, freed);
+    }
+
+    private boolean dueForDeletion(BasicFileAttributes a, long nowMillis) {
+        long age = nowMillis - a.lastModifiedTime().toMillis();
+        return age >= openWindowMillis && age >= olderThanMillis;
+    }
+
+    private boolean dueForCompression(BasicFileAttributes a, long nowMillis) {
+        long age = nowMillis - a.lastModifiedTime().toMillis();
+        return age >= openWindowMillis && age < olderThanMillis && age >= compressAfterMillis;
     }
 
     /** The log files under {@code chats/} and {@code archive/}; links met on the way are reported and left out. */

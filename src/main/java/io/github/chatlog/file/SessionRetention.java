@@ -14,56 +14,71 @@ import java.util.Set;
 /**
  * Retention across all session files of a chats directory (transcripts and their archives), which Logback's
  * SiftingAppender does not offer: files not modified for {@code maxHistoryDays} days are deleted, then the oldest while
- * all of them take more than {@code totalSizeCap} bytes. Open files are never touched. Zero means no limit.
+ * all of them take more than {@code totalSizeCap} bytes. Zero means no limit.
+ *
+ * <p>Never touches a file that may be open: not this process's open files ({@code open}), and not one modified within
+ * {@code openWindowMillis} (the appender's idle timeout), which may be open in another process writing the same
+ * directory (SPEC §11); so the cap may be exceeded for that long. Each file is deleted under the lock writers take
+ * ({@link CoordinatedRemoval}), only if it was not written to since it was looked at.
  */
 public final class SessionRetention {
 
     private final Path directory;
     private final int maxHistoryDays;
     private final long totalSizeCap;
+    private final long openWindowMillis;
 
-    public SessionRetention(Path directory, int maxHistoryDays, long totalSizeCap) {
+    public SessionRetention(Path directory, int maxHistoryDays, long totalSizeCap, long openWindowMillis) {
         this.directory = directory;
         this.maxHistoryDays = maxHistoryDays;
         this.totalSizeCap = totalSizeCap;
+        this.openWindowMillis = openWindowMillis;
     }
 
     public boolean isActive() {
         return maxHistoryDays > 0 || totalSizeCap > 0;
     }
 
-    /** Applies the limits; {@code open} are the files in use. Returns the number of files deleted. */
-    public int apply(long nowMillis, Set<Path> open) throws IOException {
+    /**
+     * Applies the limits; {@code open} are this process's files in use, {@code lock} the directory lock the writers
+     * coordinate through (null: none). Returns the number of files deleted.
+     */
+    public int apply(long nowMillis, Set<Path> open, DirectoryLock lock) throws IOException {
         if (!isActive() || !Files.isDirectory(directory)) {
             return 0;
         }
         record Candidate(Path path, long modified, long size) {
         }
         List<Candidate> files = new ArrayList<>();
+        long[] total = {0};
         Files.walkFileTree(directory, Set.of(), 8, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
                 if (attrs.isRegularFile() && (name.endsWith(".log") || name.endsWith(".log.gz")) && !open.contains(file)) {
-                    files.add(new Candidate(file, attrs.lastModifiedTime().toMillis(), attrs.size()));
+                    total[0] += attrs.size();
+                    if (nowMillis - attrs.lastModifiedTime().toMillis() >= openWindowMillis) {
+                        files.add(new Candidate(file, attrs.lastModifiedTime().toMillis(), attrs.size()));
+                    }
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
         files.sort(Comparator.comparingLong(Candidate::modified));
-        long total = files.stream().mapToLong(Candidate::size).sum();
         long cutoff = maxHistoryDays > 0 ? nowMillis - maxHistoryDays * 86_400_000L : Long.MIN_VALUE;
         int deleted = 0;
         for (Candidate c : files) {
             boolean tooOld = c.modified() < cutoff;
-            boolean overCap = totalSizeCap > 0 && total > totalSizeCap;
+            boolean overCap = totalSizeCap > 0 && total[0] > totalSizeCap;
             if (!tooOld && !overCap) {
                 break;
             }
-            if (Files.deleteIfExists(c.path())) {
+            // still as seen: a writer (of any process) that came back to it meanwhile keeps it
+            if (CoordinatedRemoval.remove(lock, c.path(), a -> a.lastModifiedTime().toMillis() == c.modified(),
+                    (file, now) -> Files.deleteIfExists(file))) {
                 deleted++;
+                total[0] -= c.size();
             }
-            total -= c.size();
         }
         return deleted;
     }

@@ -80,6 +80,8 @@ public final class TranscriptRouter implements AutoCloseable {
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock retentionGuard =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** For tests: runs once retention has listed the sessions in use, before it looks at the directory. */
+    volatile Runnable afterRetentionSnapshot = () -> { };
     private final ConcurrentLinkedQueue<SessionTranscript> clockQueue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger clockSize = new AtomicInteger();
     private final AtomicInteger openNow = new AtomicInteger();
@@ -243,7 +245,8 @@ public final class TranscriptRouter implements AutoCloseable {
                 for (SessionTranscript t : sessions.values()) {
                     inUse.add(t.path);
                 }
-                retention.apply(clock.millis(), inUse);
+                afterRetentionSnapshot.run();
+                retention.apply(clock.millis(), inUse, directoryLock);
             } finally {
                 retentionGuard.writeLock().unlock();
             }

@@ -88,7 +88,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     @Override
     public void start() {
-        if (isStarted()) {
+        if (isStarted() || !SupportedVersions.check(this, getName())) {
             return;
         }
         status = new RateLimitedStatus(this, getName());
@@ -136,7 +136,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
                 .withSync(syncMode).withModes(modes);
         router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, openFiles, idleMs,
-                new SessionRetention(names.directory(), maxHistory, capBytes), defaultSession, status, clock);
+                new SessionRetention(names.directory(), maxHistory, capBytes, idleMs), defaultSession, status, clock);
         try {
             router.start();
             names.describe(modes, timeZone != null && !timeZone.isBlank()); // how readers learn a custom pattern
@@ -152,7 +152,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             return t;
         });
         long tick = Math.max(10, Math.min(Math.min(1000, syncMs), idleMs / 2));
-        long[] lastRetention = {0};
+        long[] lastRetention = {clock.millis()}; // first run one period after start
         long[] lastSync = {System.currentTimeMillis()};
         reaper.scheduleWithFixedDelay(() -> {
             try {
@@ -162,8 +162,8 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
                     lastSync[0] = System.currentTimeMillis();
                 }
                 router.maintain(syncDue);
-                long now = System.currentTimeMillis();
-                if (now - lastRetention[0] >= RETENTION_EVERY_MS) {
+                long now = clock.millis(); // the injected clock: a test moves it to make retention run
+                if (now - lastRetention[0] >= RETENTION_EVERY_MS || now < lastRetention[0]) {
                     lastRetention[0] = now;
                     router.applyRetention();
                 }
@@ -216,7 +216,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
             if (finalize) {
                 router.end(entry.sessionId(), entry.timestamp());
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // whatever it is, it stays here: the caller is the application's logging call
             status.error("could not write a chat entry from logger " + event.getLoggerName() + ": " + e, e);
         }
     }

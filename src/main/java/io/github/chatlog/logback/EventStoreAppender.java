@@ -52,6 +52,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private String fileMode = FileModes.DEFAULT_FILE_MODE;
     private String directoryMode = FileModes.DEFAULT_DIRECTORY_MODE;
 
+    private RateLimitedStatus status;
     private EntryPipeline pipeline;
     private StoreWriter writer;
     private boolean turnsOn;
@@ -59,7 +60,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     @Override
     public void start() {
-        if (isStarted()) {
+        if (isStarted() || !SupportedVersions.check(this, getName())) {
             return;
         }
         String mode = storage == null ? "" : storage.trim();
@@ -104,8 +105,9 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
         String shown = StoreConnections.display(jdbc);
         String writtenBy = instance != null && !instance.isBlank() ? instance.trim() : StoreConnections.defaultInstance();
+        status = new RateLimitedStatus(this, getName());
         writer = new StoreWriter(jdbc, writtenBy, queueSize, batchSize, (int) Math.min(Integer.MAX_VALUE, busyMs),
-                blockMs, new RateLimitedStatus(this, getName()));
+                blockMs, status);
         try {
             writer.start("chatlog-store-" + getName());
         } catch (SQLException | RuntimeException e) {
@@ -150,8 +152,8 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             } else if (entry.kind() == LogEntry.Kind.ERROR && entry.sessionId() != null) {
                 writer.submit(StoreRecord.Message.of(ChatTranscriptAppender.asTranscriptError(entry), defaultSession));
             }
-        } catch (RuntimeException e) {
-            addError("[" + getName() + "] could not store an event from logger " + event.getLoggerName() + ": " + e, e);
+        } catch (Throwable e) { // whatever it is, it stays here: the caller is the application's logging call
+            status.error("could not store an event from logger " + event.getLoggerName() + ": " + e, e);
         }
     }
 

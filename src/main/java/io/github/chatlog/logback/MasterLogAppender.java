@@ -93,11 +93,12 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private ArchiveCompressor compressor;
     private ScheduledExecutorService ticker;
     private boolean turnsOn;
-    private long startedMillis;
+    private MasterLogRuns.Run run;
+    private Runnable lastWords;
 
     @Override
     public void start() {
-        if (isStarted()) {
+        if (isStarted() || !SupportedVersions.check(this, getName())) {
             return;
         }
         status = new RateLimitedStatus(this, getName());
@@ -170,7 +171,6 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         compressor.recover(naming, retention);
         pipeline = EntryPipeline.of(getContext());
         turnsOn = logTurns != null ? logTurns : ConversationTurns.enabledByEnvironment();
-        startedMillis = clock.millis();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chatlog-flush-" + getName());
             t.setDaemon(true);
@@ -195,7 +195,13 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
 
-        write(ownLine(EventTypes.APP_START, "version", ChatlogVersion.VERSION, "pid", String.valueOf(pid())));
+        boolean[] isNew = new boolean[1];
+        run = MasterLogRuns.attach(live, clock.millis(), isNew);
+        if (isNew[0]) {
+            write(ownLine(EventTypes.APP_START, "version", ChatlogVersion.VERSION, "pid", String.valueOf(pid())));
+        }
+        Path liveFile = live;
+        lastWords = () -> writeAfterStop(liveFile, settings, naming, retention);
         super.start();
     }
 
@@ -206,9 +212,32 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         }
         super.stop();
         ticker.shutdownNow();
-        write(ownLine(EventTypes.APP_SHUTDOWN, "uptime_ms", Long.toString(clock.millis() - startedMillis)));
+        if (MasterLogRuns.detach(run, MasterLogRuns.reconfiguring(), lastWords)) {
+            write(shutdownLine());
+        }
         sink.close();
         compressor.close();
+    }
+
+    private LogEntry shutdownLine() {
+        return ownLine(EventTypes.APP_SHUTDOWN, "uptime_ms", Long.toString(clock.millis() - run.startMillis));
+    }
+
+    /** The {@code app:shutdown} of a run a reconfiguration suspended and nothing resumed, written at exit. */
+    private void writeAfterStop(Path live, FileSettings settings, TimestampArchiveNaming naming, ArchiveRetention retention) {
+        ArchiveCompressor lastCompressor = new ArchiveCompressor(status);
+        RollingFileSink lastSink = new RollingFileSink(live, settings, naming, retention, lastCompressor, this::rotatedLine,
+                status, clock);
+        try {
+            lastSink.open();
+            byte[] bytes = MasterLineFormat.format(shutdownLine()).getBytes(StandardCharsets.UTF_8);
+            lastSink.write(bytes, 0, bytes.length);
+        } catch (IOException | RuntimeException e) {
+            status.error("could not write app:shutdown to " + live + ": " + e, e);
+        } finally {
+            lastSink.close();
+            lastCompressor.close();
+        }
     }
 
     @Override
@@ -223,7 +252,7 @@ public class MasterLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             if (line != null) {
                 write(line);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // whatever it is, it stays here: the caller is the application's logging call
             status.error("could not write an event from logger " + event.getLoggerName() + ": " + e, e);
         }
     }

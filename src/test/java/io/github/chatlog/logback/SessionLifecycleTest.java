@@ -167,7 +167,11 @@ class SessionLifecycleTest {
 
     @Test
     void retentionDeletesOldAndOversizedSessionFilesButNeverOpenOnes(@TempDir Path dir) throws Exception {
-        Files.createDirectories(dir);
+        appender(dir, "maxHistory", "7");
+        // an open session whose file looks 30 days old: only being open keeps it
+        say("live", "user", "I am open");
+        Path live = dir.resolve("chat_live.log");
+        Files.setLastModifiedTime(live, FileTime.from(Instant.now().minusSeconds(30 * 86_400)));
         Path old = Files.writeString(dir.resolve("chat_old.log"), "old");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(10 * 86_400)));
         Path oldArchive = Files.writeString(dir.resolve("chat_old.1.log.gz"), "old");
@@ -175,16 +179,15 @@ class SessionLifecycleTest {
         Path recent = Files.writeString(dir.resolve("chat_recent.log"), "recent");
         Path other = Files.writeString(dir.resolve("notes.txt"), "not a transcript");
         Files.setLastModifiedTime(other, FileTime.from(Instant.now().minusSeconds(100 * 86_400)));
-        appender(dir, "maxHistory", "7");
-        say("live", "user", "I am open");
-        Path live = dir.resolve("chat_live.log");
-        Files.setLastModifiedTime(live, FileTime.from(Instant.now().minusSeconds(30 * 86_400)));
+
+        // retention runs once a minute by the appender's clock: the run this makes due sees all of the above
+        clock.millis.addAndGet(61_000);
         Await.until("retention deleted the old transcripts", () -> !Files.exists(old) && !Files.exists(oldArchive));
-        assertFalse(Files.exists(old));
-        assertFalse(Files.exists(oldArchive));
         assertTrue(Files.exists(recent));
         assertTrue(Files.exists(other), "only transcripts are deleted");
         assertTrue(Files.exists(live), "an open session's file is never deleted");
+        say("live", "assistant", "still open");
+        assertTrue(Files.readString(live).contains("I am open"), Files.readString(live));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.github.chatlog.json.ShippingDocument;
 import io.github.chatlog.json.ShippingFields;
 import io.github.chatlog.logback.EntryMapper;
 import io.github.chatlog.logback.EntryPipeline;
+import io.github.chatlog.logback.SupportedVersions;
 import net.logstash.logback.composite.AbstractJsonProvider;
 import org.slf4j.event.KeyValuePair;
 
@@ -55,6 +56,9 @@ public class ChatlogJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
 
     @Override
     public void start() {
+        if (!SupportedVersions.check(this, "chatlog JSON")) {
+            return; // below the supported Logback: the documents leave out the chatlog fields
+        }
         pipeline = EntryPipeline.of(getContext());
         super.start();
     }
@@ -75,6 +79,9 @@ public class ChatlogJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
     }
 
     private void write(JsonFieldSink sink, ILoggingEvent event) throws IOException {
+        if (pipeline == null) {
+            return; // not started
+        }
         ShippingDocument doc = new ShippingDocument(sink, reserved);
         LogEntry entry = pipeline.entry(event, sessionKey);
         if (entry != null) {
