@@ -171,10 +171,7 @@ public final class StoreWriter implements AutoCloseable {
                 }
                 written.addAndGet(batch.size());
                 if (failingSince >= 0) {
-                    long meanwhile = dropped.get() - droppedBefore;
-                    status.warn("writing to " + shownUrl + " again after " + (System.currentTimeMillis() - failingSince)
-                            + " ms" + (meanwhile > 0 ? "; " + meanwhile + " events were dropped meanwhile (queue full), "
-                            + dropped.get() + " in all" : "; nothing was dropped"));
+                    reportResumed(System.currentTimeMillis() - failingSince, droppedBefore);
                 }
                 return;
             } catch (SQLException e) {
@@ -267,12 +264,27 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /** Writing works again: says after how long, and what was dropped meanwhile (which counts as reported). */
+    private synchronized void reportResumed(long failedMs, long droppedBefore) {
+        long total = dropped.get();
+        long meanwhile = total - droppedBefore;
+        status.warn("writing to " + shownUrl + " again after " + failedMs + " ms" + (meanwhile > 0 ? "; " + meanwhile
+                + " events were dropped meanwhile (queue full), " + total + " in all" : "; nothing was dropped"));
+        droppedReported = total;
+    }
+
     private synchronized void reportDrops(boolean force) {
         long now = System.currentTimeMillis();
         long total = dropped.get();
         if (total > droppedReported && (force || now - lastDropReport >= REPORT_EVERY_MS)) {
-            status.error((total - droppedReported) + " events were not stored in " + shownUrl
-                    + " (queue full or database failing); " + total + " in all", null);
+            String message = (total - droppedReported) + " events were not stored in " + shownUrl
+                    + " (queue full or database failing); " + total + " in all";
+            if (force) {
+                // the last word, at stop: a warning, which no rate guard holds back
+                status.warn(message);
+            } else {
+                status.error(message, null);
+            }
             droppedReported = total;
             lastDropReport = now;
         }

@@ -121,9 +121,7 @@ class PostgresRestartTest {
             } finally {
                 server.start();
             }
-            Await.until("the writer is back", () -> f.statusMessages(Status.WARN).stream()
-                    .anyMatch(m -> m.contains("again after")));
-            f.close();
+            f.close(); // drains the queue into the restarted database
             long stored = StoreBackend.count(url, "SELECT count(*) FROM events WHERE event_type = 'drop:tick'");
             long chats = StoreBackend.count(url, "SELECT count(*) FROM messages");
             assertEquals(201, stored + chats + store.dropped(), "stored or counted");
