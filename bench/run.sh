@@ -61,6 +61,33 @@ else
   echo "no Java 21+ JDK found (set BENCH_JAVA21=/path/to/bin/java): chat-virtual-vs-platform-threads not measured"
 fi
 run "${common[@]}" -t 2 -rf json -rff "$out/store.json" StoreBenchmark
+# the store on PostgreSQL (postgres-vs-jdbc): BENCH_POSTGRES=jdbc:postgresql://… names a database whose tables it may
+# drop; otherwise a PostgreSQL of its own is started from Debian's binaries (as root, as the postgres user) and stopped
+pg_url="${BENCH_POSTGRES:-}"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_url" ] && [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ]; then
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/chatlog-bench-postgres-XXXXXX")
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$pg_dir"
+    as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  fi
+  pg_port=55432
+  while (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
+  (cd "$pg_dir" && "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U chatlog --auth=trust -E UTF8 --no-locale \
+      --no-sync >/dev/null && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+      -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" start >/dev/null)
+  stop_postgres() { (cd "$pg_dir" && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1); rm -rf "$pg_dir"; }
+  trap stop_postgres EXIT
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U chatlog bench
+  pg_url="jdbc:postgresql://127.0.0.1:$pg_port/bench?user=chatlog"
+fi
+if [ -n "$pg_url" ]; then
+  java -jar "$jar" -jvmArgsAppend "-Dbench.failures=$failures -Dbench.postgres=$pg_url" "${common[@]}" -t 2 -rf json \
+      -rff "$out/postgres.json" PostgresBenchmark 2>&1 | grep -E "^(Benchmark|[A-Z][A-Za-z]+Benchmark)|IllegalStateException" || true
+else
+  echo "no PostgreSQL (apt-get install postgresql, or BENCH_POSTGRES=jdbc:postgresql://…): postgres-vs-jdbc not measured"
+fi
 run "${common[@]}" -t 1 -rf json -rff "$out/sync.json" SyncCostBenchmark
 # the read side over a generated corpus: 128 MB in quick mode, 1 GB in the full run
 corpus=1024

@@ -216,6 +216,13 @@ public final class BenchReport {
         double appender = score(rs, "StoreBenchmark", "thrpt", 2, "impl", "appender");
         add(out, "sqlite-vs-jdbc", appender / score(rs, "StoreBenchmark", "thrpt", 2, "impl", "jdbc"), 0.7, "");
         add(out, "sqlite-rate-vs-100k", appender / 100_000, 1.0, "appender events/s over the 100,000/s target");
+        double postgres = score(rs, "PostgresBenchmark", "thrpt", 2, "impl", "appender");
+        double postgresJdbc = score(rs, "PostgresBenchmark", "thrpt", 2, "impl", "jdbc");
+        add(out, "postgres-vs-jdbc", postgres / postgresJdbc, 0.8, String.format(Locale.ROOT,
+                "%.0f vs %.0f rows/s (the appender vs plain JDBC batch inserts of the same rows)", postgres, postgresJdbc));
+        // the absolute rate, as a cost rather than a contest: no target
+        add(out, "postgres-rows-per-s-1k", postgres / 1_000, 0.0, String.format(Locale.ROOT,
+                "the appender's rows/s into PostgreSQL, in thousands (plain JDBC: %.1f)", postgresJdbc / 1_000));
         for (Result r : rs) {
             if (r.is("MasterLogBenchmark", "sample", 1, "impl", "chatlog", "immediateFlush", "false", "size", "100")) {
                 double p99us = toMicros(r.p99(), r.unit());

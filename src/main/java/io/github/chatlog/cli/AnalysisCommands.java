@@ -9,6 +9,9 @@ import io.github.chatlog.json.JsonLines;
 import io.github.chatlog.json.ShippingFields;
 import io.github.chatlog.format.TerminalText;
 import io.github.chatlog.read.ChatStats;
+import io.github.chatlog.read.ConversationSource;
+import io.github.chatlog.read.EventSource;
+import io.github.chatlog.read.StoredLog;
 import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogReader;
 import io.github.chatlog.read.Reflection;
@@ -26,6 +29,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +54,8 @@ final class AnalysisCommands {
     static final class Search implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Parameters(paramLabel = "QUERY", description = "the text to find (case-insensitive)")
@@ -68,12 +74,20 @@ final class AnalysisCommands {
             if (limit < 0) {
                 throw new CliSupport.UsageError("--limit takes 0 (all hits) or more, not " + limit);
             }
-            Path logs = dir.existing();
-            Path db = logs.resolve(LogLayout.DATABASE);
             int wanted = limit == 0 || limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : limit + 1; // one more: are there more?
-            List<TranscriptSearch.Hit> hits = TranscriptSearch.databaseCurrent(logs, db)
-                    ? TranscriptSearch.database(db, query, role, sinceMillis(since), wanted)
-                    : TranscriptSearch.files(new TranscriptDirectory(logs, dir.zone), query, role, sinceMillis(since), wanted);
+            Path logs = db.given() ? null : dir.existing();
+            Path sqlite = db.given() ? null : logs.resolve(LogLayout.DATABASE);
+            List<TranscriptSearch.Hit> hits;
+            if (db.given()) {
+                try (StoredLog stored = db.open()) {
+                    hits = TranscriptSearch.database(stored.store(), query, role, sinceMillis(since), wanted);
+                }
+            } else {
+                hits = TranscriptSearch.databaseCurrent(logs, sqlite)
+                        ? TranscriptSearch.database(sqlite, query, role, sinceMillis(since), wanted)
+                        : TranscriptSearch.files(new TranscriptDirectory(logs, dir.zone), query, role, sinceMillis(since),
+                        wanted);
+            }
             boolean more = limit > 0 && hits.size() > limit;
             if (more) {
                 hits = hits.subList(0, limit);
@@ -81,7 +95,7 @@ final class AnalysisCommands {
             PrintWriter out = spec.commandLine().getOut();
             for (TranscriptSearch.Hit h : hits) {
                 String where = h.file() != null ? logs.relativize(h.file()).toString()
-                        : LogLayout.DATABASE + " session " + h.sessionId();
+                        : (db.given() ? CliSupport.DATABASE_HIT : LogLayout.DATABASE) + " session " + h.sessionId();
                 if (json) {
                     out.println(TerminalText.json(JsonLines.object(doc -> {
                         doc.string(ShippingFields.TIMESTAMP, Instant.ofEpochMilli(h.timestamp()).toString());
@@ -110,6 +124,8 @@ final class AnalysisCommands {
     static final class Stats implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "--since", paramLabel = "AGO", description = "30m, 1h, 7d or an ISO time")
@@ -120,7 +136,7 @@ final class AnalysisCommands {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
             Function<LogEntry, String> group = by == null ? null : switch (by) {
                 case "model" -> ChatStats.byModel();
                 case "provider" -> ChatStats.byProvider();
@@ -129,11 +145,15 @@ final class AnalysisCommands {
             };
             long from = sinceMillis(since);
             ChatStats stats = new ChatStats(group);
-            Path logs = dir.existing();
-            new TranscriptDirectory(logs, dir.zone).forEach(t ->
-                    stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
-            long masterErrors = ChatStats.masterLogErrors(MasterLogReader.of(logs.resolve(LogLayout.MASTER_LOG)),
-                    from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from));
+            long masterErrors;
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                Path logs = stored != null ? null : dir.existing();
+                ConversationSource conversations = stored != null ? stored : new TranscriptDirectory(logs, dir.zone);
+                conversations.forEach(t ->
+                        stats.addSession(t.entries().stream().filter(e -> e.timestamp() >= from).toList()));
+                EventSource events = stored != null ? stored : MasterLogReader.of(logs.resolve(LogLayout.MASTER_LOG));
+                masterErrors = ChatStats.masterLogErrors(events, from == Long.MIN_VALUE ? null : Instant.ofEpochMilli(from));
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 StringBuilder sb = new StringBuilder("{\"total\":").append(json(stats.total()))
@@ -213,27 +233,31 @@ final class AnalysisCommands {
     static final class Reflect implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "--limit", defaultValue = "30", description = "recent entries to look at (default ${DEFAULT-VALUE})")
         int limit;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
             // the most recent entries across all sessions, oldest first
             java.util.PriorityQueue<LogEntry> recent = new java.util.PriorityQueue<>(
                     java.util.Comparator.comparingLong(LogEntry::timestamp));
             if (limit < 1) {
                 throw new CliSupport.UsageError("--limit takes 1 or more, not " + limit);
             }
-            new TranscriptDirectory(dir.existing(), dir.zone).forEach(t -> {
-                for (LogEntry e : t.entries()) {
-                    recent.add(e);
-                    if (recent.size() > limit) {
-                        recent.poll();
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                (stored != null ? stored : new TranscriptDirectory(dir.existing(), dir.zone)).forEach(t -> {
+                    for (LogEntry e : t.entries()) {
+                        recent.add(e);
+                        if (recent.size() > limit) {
+                            recent.poll();
+                        }
                     }
-                }
-            });
+                });
+            }
             List<LogEntry> entries = new ArrayList<>(recent);
             entries.sort(java.util.Comparator.comparingLong(LogEntry::timestamp));
             Reflection r = new Reflection(entries);
@@ -269,6 +293,8 @@ final class AnalysisCommands {
     static final class Export implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "--format", required = true, description = "jsonl, csv or md")
@@ -289,20 +315,21 @@ final class AnalysisCommands {
             if (!List.of("jsonl", "csv", "md").contains(format)) {
                 throw new CliSupport.UsageError("--format takes jsonl, csv or md, not '" + format + "'");
             }
-            Path logs = dir.existing();
             long from = sinceMillis(since);
-            // without --out, the command's own output (standard output unless the caller set another)
-            Writer writer = outFile != null ? Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)
-                    : spec.commandLine().getOut();
             ConversationExport.Counts c;
-            try {
-                c = ConversationExport.export(format, new TranscriptDirectory(logs, dir.zone),
-                        t -> session == null || session.equals(t.sessionId()), systemPrompt, minTurns,
-                        e -> e.timestamp() >= from, writer);
-            } finally {
-                writer.flush();
-                if (outFile != null) {
-                    writer.close();
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                ConversationSource source = stored != null ? stored : new TranscriptDirectory(dir.existing(), dir.zone);
+                // without --out, the command's own output (standard output unless the caller set another)
+                Writer writer = outFile != null ? Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)
+                        : spec.commandLine().getOut();
+                try {
+                    c = ConversationExport.export(format, source, t -> session == null || session.equals(t.sessionId()),
+                            systemPrompt, minTurns, e -> e.timestamp() >= from, writer);
+                } finally {
+                    writer.flush();
+                    if (outFile != null) {
+                        writer.close();
+                    }
                 }
             }
             spec.commandLine().getErr().printf("exported %d session(s), %d entries%s%s%n", c.sessions(), c.entries(),

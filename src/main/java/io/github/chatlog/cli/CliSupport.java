@@ -1,10 +1,13 @@
 package io.github.chatlog.cli;
 
 import io.github.chatlog.file.LogLayout;
+import io.github.chatlog.read.StoredLog;
+import io.github.chatlog.store.StoreConnections;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,6 +58,33 @@ final class CliSupport {
             return d;
         }
     }
+
+    /**
+     * {@code --db}: read the store instead of the log directory's files, the same way whichever database it is on.
+     * Where many instances write into one PostgreSQL database, it is the only place that holds them all.
+     */
+    static final class DbOption {
+        @Option(names = "--db", paramLabel = "URL", description = "read the store instead of the files: "
+                + "jdbc:postgresql://host/db?user=…, jdbc:sqlite:FILE or a SQLite file")
+        String db;
+
+        /** Whether the command reads the store. */
+        boolean given() {
+            return db != null;
+        }
+
+        /** The store, opened to read; the caller closes it. */
+        StoredLog open() throws SQLException {
+            String why = StoreConnections.unusable(StoreConnections.url(db));
+            if (why != null) {
+                throw new UsageError("--db: " + why);
+            }
+            return StoredLog.open(StoreConnections.url(db));
+        }
+    }
+
+    /** What a search hit read from {@code --db} says it came from, the same on every database: {@value}. */
+    static final String DATABASE_HIT = "database";
 
     /** A wrong command line found while running a command (a value picocli could not check): exit code 2. */
     static final class UsageError extends IllegalArgumentException {

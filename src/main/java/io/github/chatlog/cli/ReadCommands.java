@@ -5,7 +5,11 @@ import io.github.chatlog.json.JsonLines;
 import io.github.chatlog.json.MasterLineEntries;
 import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.format.TerminalText;
+import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.format.TextTranscriptFormat;
 import io.github.chatlog.read.EventQuery;
+import io.github.chatlog.read.EventSource;
+import io.github.chatlog.read.StoredLog;
 import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.read.MasterLogFollower;
 import io.github.chatlog.read.MasterLogReader;
@@ -24,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +45,8 @@ final class ReadCommands {
     static final class Tail implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "-n", defaultValue = "50", description = "how many events (default ${DEFAULT-VALUE})")
@@ -56,25 +63,32 @@ final class ReadCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Path live = dir.existing().resolve(LogLayout.MASTER_LOG);
+            if (follow && db.given()) {
+                throw new CliSupport.UsageError("--follow reads the master log as it grows; not with --db");
+            }
             EventQuery query = EventQuery.ALL.types(types.toArray(String[]::new));
             List<MasterLine> last = new ArrayList<>();
-            if (session == null) {
-                last.addAll(MasterLogReader.of(live).tail(count, query));
-            } else {
-                // the session filter is not part of the query: read the newest lines until enough match
-                for (MasterLine l : MasterLogReader.of(live).tail(Math.max(count * 50, 5000), query)) {
-                    if (session.equals(l.value("session_id"))) {
-                        last.add(l);
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                EventSource events = stored != null ? stored
+                        : MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG));
+                if (session == null) {
+                    last.addAll(events.tail(count, query));
+                } else {
+                    // the session filter is not part of the query: read the newest lines until enough match
+                    for (MasterLine l : events.tail(Math.max(count * 50, 5000), query)) {
+                        if (session.equals(l.value("session_id"))) {
+                            last.add(l);
+                        }
                     }
+                    last = last.subList(Math.max(0, last.size() - count), last.size());
                 }
-                last = last.subList(Math.max(0, last.size() - count), last.size());
             }
             for (MasterLine l : last) {
                 print(out, l);
             }
             out.flush();
             if (follow) {
+                Path live = dir.existing().resolve(LogLayout.MASTER_LOG);
                 new MasterLogFollower(live, 250).follow(false, l -> {
                     if (query.matches(l) && (session == null || session.equals(l.value("session_id")))) {
                         print(out, l);
@@ -99,15 +113,21 @@ final class ReadCommands {
     static final class Text implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "--since", paramLabel = "AGO", description = "30m, 1h, 7d or an ISO time")
         String since;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
             Instant from = CliSupport.since(since);
-            String text = MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG)).logText(from);
+            String text;
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                text = (stored != null ? stored : MasterLogReader.of(dir.existing().resolve(LogLayout.MASTER_LOG)))
+                        .logText(from);
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (!text.isEmpty()) {
                 out.println(TerminalText.text(text));
@@ -122,6 +142,8 @@ final class ReadCommands {
     static final class Sessions implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Option(names = "--since", paramLabel = "AGO", description = "only sessions active since: 30m, 1h, 7d …")
@@ -130,11 +152,14 @@ final class ReadCommands {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
             Instant from = CliSupport.since(since);
-            Path logs = dir.existing();
-            List<SessionSummaryRow> rows = new TranscriptDirectory(logs, dir.zone)
-                    .sessions(from == null ? Long.MIN_VALUE : from.toEpochMilli());
+            Path logs = db.given() ? null : dir.existing();
+            List<SessionSummaryRow> rows;
+            try (StoredLog stored = db.given() ? db.open() : null) {
+                rows = (stored != null ? stored : new TranscriptDirectory(logs, dir.zone))
+                        .sessions(from == null ? Long.MIN_VALUE : from.toEpochMilli());
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 for (SessionSummaryRow r : rows) {
@@ -144,7 +169,11 @@ final class ReadCommands {
                     sb.append(",\"ended\":").append(r.ended() < 0 ? "null" : "\"" + Instant.ofEpochMilli(r.ended()) + "\"");
                     sb.append(",\"turns\":").append(r.turns()).append(",\"tokens\":").append(r.tokens())
                             .append(",\"errors\":").append(r.errors());
-                    JsonText.field(sb, "file", r.file().toString());
+                    if (r.file() == null) {
+                        sb.append(",\"file\":null");
+                    } else {
+                        JsonText.field(sb, "file", r.file().toString());
+                    }
                     sb.append(",\"conversation\":").append(r.conversation())
                             .append(",\"conversations\":").append(r.conversations());
                     out.println(TerminalText.json(sb.append('}').toString()));
@@ -164,7 +193,8 @@ final class ReadCommands {
      * The sessions table. Ids are shown on one line with control characters escaped, in a column as wide as the widest
      * (by terminal columns: an emoji or CJK character takes two), at most {@link #MAX_ID_COLUMNS}; longer ids are cut
      * with {@code …} (the full id is in {@code --json}). {@code #} numbers the conversations of an id used more than
-     * once, oldest first ({@code show ID --conversation N}); it is empty for an id with one conversation.
+     * once, oldest first ({@code show ID --conversation N}); it is empty for an id with one conversation. A conversation
+     * read from a store has no file: {@code -}.
      */
     private static void table(PrintWriter out, Path dir, List<SessionSummaryRow> rows) {
         List<String> ids = rows.stream().map(r -> TerminalText.line(r.sessionId())).toList();
@@ -180,7 +210,7 @@ final class ReadCommands {
             out.printf(format, TerminalText.fit(ids.get(i), idColumns), r.conversations() > 1 ? r.conversation() : "",
                     CliSupport.time(r.started()),
                     CliSupport.time(r.ended()), r.turns(), r.tokens(), r.errors(),
-                    TerminalText.line(dir.relativize(r.file()).toString()));
+                    r.file() == null ? "-" : TerminalText.line(dir.relativize(r.file()).toString()));
         }
         out.printf("%d session(s)%n", rows.size());
     }
@@ -189,6 +219,8 @@ final class ReadCommands {
     static final class Show implements Callable<Integer> {
         @Mixin
         CliSupport.DirOption dir;
+        @Mixin
+        CliSupport.DbOption db;
         @Spec
         CommandSpec spec;
         @Parameters(paramLabel = "SESSION", description = "the session id")
@@ -198,7 +230,10 @@ final class ReadCommands {
         Integer conversation;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws IOException, SQLException {
+            if (db.given()) {
+                return fromStore();
+            }
             Path logs = dir.existing();
             List<TranscriptDirectory.Transcript> all = new TranscriptDirectory(logs, dir.zone).conversations(session);
             if (all.isEmpty()) {
@@ -225,6 +260,33 @@ final class ReadCommands {
                     out.print(TerminalText.text(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
             }
+            out.flush();
+            return 0;
+        }
+
+        /**
+         * The conversation as the store holds it (entries from every instance that wrote it, in time order), written
+         * as a text transcript in {@code --zone}.
+         */
+        private int fromStore() throws SQLException {
+            if (conversation != null && conversation != 1) {
+                throw new CliSupport.UsageError("--conversation takes 1 for a session read with --db, not " + conversation);
+            }
+            List<TranscriptDirectory.Transcript> all;
+            try (StoredLog stored = db.open()) {
+                all = stored.conversations(session);
+            }
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException("no conversation for session '" + session + "' in the database");
+            }
+            TranscriptDirectory.Transcript t = all.get(0);
+            TextTranscriptFormat format = new TextTranscriptFormat(dir.zone != null ? dir.zone : java.time.ZoneId.systemDefault());
+            StringBuilder text = new StringBuilder(format.header(session, t.entries().get(0).timestamp()));
+            for (LogEntry e : t.entries()) {
+                text.append(format.entry(e));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(TerminalText.text(text.toString()));
             out.flush();
             return 0;
         }

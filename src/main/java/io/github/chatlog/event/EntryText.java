@@ -25,9 +25,20 @@ public final class EntryText {
         return content;
     }
 
-    /** The entry's role as the store records it: {@link LogEntry#DEFAULT_ROLE} when it has none. */
+    /**
+     * The entry's role as every transcript reader gives it back, and so as the store records it: a tool call's is
+     * {@code tool}, a decision's {@code assistant}, an error's {@link LogEntry#DEFAULT_ROLE}; a message's its own, or
+     * {@link LogEntry#DEFAULT_ROLE} when it has none. An entry logged live and the same entry read from its transcript
+     * have the same role.
+     */
     public static String role(LogEntry e) {
-        return e.role() == null ? LogEntry.DEFAULT_ROLE : e.role();
+        String type = e.entryType() == null ? ChatKeys.TYPE_MESSAGE : e.entryType();
+        return switch (type) {
+            case ChatKeys.TYPE_TOOL_CALL -> "tool";
+            case ChatKeys.TYPE_DECISION -> "assistant";
+            case ChatKeys.TYPE_ERROR -> LogEntry.DEFAULT_ROLE;
+            default -> e.role() == null ? LogEntry.DEFAULT_ROLE : e.role();
+        };
     }
 
     private static String nonNull(String s) {

@@ -2,6 +2,7 @@ package io.github.chatlog.format;
 
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.LogEntry;
+import io.github.chatlog.read.ConversationSource;
 import io.github.chatlog.read.TranscriptDirectory;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class ConversationExport {
     private ConversationExport() {
     }
 
-    public static Counts export(String format, TranscriptDirectory dir, Predicate<TranscriptDirectory.Transcript> select,
+    public static Counts export(String format, ConversationSource dir, Predicate<TranscriptDirectory.Transcript> select,
                                 String systemPrompt, int minTurns, Predicate<LogEntry> entryFilter, Writer out) {
         return export(format, dir::forEach, select, systemPrompt, minTurns, entryFilter, out);
     }

@@ -15,14 +15,19 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * Stores what the master log holds in SQLite ({@code events}, with {@code raw_line} equal to the master-log line) and
- * the conversations in {@code sessions} and {@code messages} (full-text searchable). The logging thread only enqueues;
- * one writer thread commits batches. Needs {@code org.xerial:sqlite-jdbc} on the classpath; without it the appender
- * reports a status error and does not start, and the rest of the logging goes on.
+ * Stores what the master log holds ({@code events}, with {@code raw_line} equal to the master-log line) and the
+ * conversations in {@code sessions} and {@code messages} (full-text searchable), in SQLite (the default, a file in
+ * {@code CHATLOG_DIR}) or in PostgreSQL, where many application instances write into one database and every row says
+ * which instance wrote it. The logging thread only enqueues; one writer thread per appender commits batches, and waits
+ * and reconnects while the database is away. Needs the database's JDBC driver on the classpath
+ * ({@code org.xerial:sqlite-jdbc} or {@code org.postgresql:postgresql}); without it the appender reports a status error
+ * and does not start, and the rest of the logging goes on.
  *
  * <pre>{@code
  * <appender name="STORE" class="io.github.chatlog.logback.EventStoreAppender">
- *   <storage>${LOG_STORAGE:-none}</storage>   <!-- on only when LOG_STORAGE=sqlite -->
+ *   <!-- none (off), sqlite (the url below), or a JDBC URL: jdbc:postgresql://db:5432/chatlog?user=app&password=… -->
+ *   <storage>${LOG_STORAGE:-none}</storage>
+ *   <url>jdbc:sqlite:${CHATLOG_DIR}/chatlog.db</url>
  * </appender>
  * }</pre>
  */
@@ -30,11 +35,12 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** {@value}: the database's name inside {@code CHATLOG_DIR}. */
     public static final String DEFAULT_DB_NAME = LogLayout.DATABASE;
-    /** {@value}: the value of {@code storage} (or {@code LOG_STORAGE}) that turns the store on. */
+    /** {@value}: the value of {@code storage} (or {@code LOG_STORAGE}) that turns the store on at {@code url}. */
     public static final String SQLITE = "sqlite";
 
     private String url;
     private String storage = SQLITE;
+    private String instance;
     private int queueSize = StoreWriter.DEFAULT_QUEUE_SIZE;
     private int batchSize = StoreWriter.DEFAULT_BATCH_SIZE;
     private String busyTimeout = StoreConnections.DEFAULT_BUSY_TIMEOUT_MS + " milliseconds";
@@ -57,12 +63,16 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         if (isStarted() || !SupportedVersions.check(this, getName())) {
             return;
         }
-        String mode = storage == null ? "" : storage.trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals(SQLITE)) {
-            if (!mode.isEmpty() && !mode.equals("none") && !mode.equals("off") && !mode.equals("file")) {
-                addWarn("[" + getName() + "] property 'storage': '" + storage + "' is not sqlite; the store is off");
+        String mode = storage == null ? "" : storage.trim();
+        boolean storageUrl = mode.startsWith("jdbc:");
+        if (!storageUrl && !mode.equalsIgnoreCase(SQLITE)) {
+            String lower = mode.toLowerCase(Locale.ROOT);
+            if (!lower.isEmpty() && !lower.equals("none") && !lower.equals("off") && !lower.equals("file")) {
+                addWarn("[" + getName() + "] property 'storage': '" + StoreConnections.display(storage)
+                        + "' is neither sqlite nor a JDBC URL; the store is off");
             } else {
-                addInfo("[" + getName() + "] storage is '" + storage + "': the SQLite store is off (LOG_STORAGE=sqlite turns it on)");
+                addInfo("[" + getName() + "] storage is '" + storage + "': the store is off (LOG_STORAGE=sqlite or "
+                        + "LOG_STORAGE=jdbc:postgresql://… turns it on)");
             }
             active = false;
             super.start();
@@ -73,30 +83,35 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         check.require(batchSize >= 1, "batchSize", "must be at least 1, not " + batchSize);
         long busyMs = check.duration("busyTimeout", busyTimeout);
         long blockMs = check.duration("blockTimeout", blockTimeout);
-        String jdbc = url != null && !url.isBlank() ? url.trim()
+        String property = storageUrl ? "storage" : "url";
+        String jdbc = storageUrl ? mode : url != null && !url.isBlank() ? url.trim()
                 : StoreConnections.PREFIX + MasterLogAppender.chatlogDirectory(getContext()) + "/" + DEFAULT_DB_NAME;
-        check.require(jdbc.startsWith(StoreConnections.PREFIX), "url", "'" + jdbc + "' is not a jdbc:sqlite: URL");
+        check.require(StoreConnections.supported(jdbc), property, "'" + StoreConnections.display(jdbc)
+                + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
         FileModes modes = check.modes(fileMode, directoryMode);
         if (!check.passed()) {
             return;
         }
-        if (!StoreConnections.driverPresent()) {
-            addError("[" + getName() + "] the SQLite JDBC driver is not on the classpath: add the dependency "
-                    + "org.xerial:sqlite-jdbc, or unset LOG_STORAGE; the store is off, file logging goes on");
+        String missing = StoreConnections.unusable(jdbc);
+        if (missing != null) {
+            addError("[" + getName() + "] " + missing + ", or unset LOG_STORAGE; the store is off, file logging goes on");
             return;
         }
         try {
             prepareDatabaseFile(jdbc, modes);
         } catch (java.io.IOException | RuntimeException e) {
-            addError("[" + getName() + "] property 'url': cannot create '" + jdbc + "': " + e, e);
+            addError("[" + getName() + "] property '" + property + "': cannot create '" + jdbc + "': " + e, e);
             return;
         }
+        String shown = StoreConnections.display(jdbc);
+        String writtenBy = instance != null && !instance.isBlank() ? instance.trim() : StoreConnections.defaultInstance();
         status = new RateLimitedStatus(this, getName());
-        writer = new StoreWriter(jdbc, queueSize, batchSize, (int) Math.min(Integer.MAX_VALUE, busyMs), blockMs, status);
+        writer = new StoreWriter(jdbc, writtenBy, queueSize, batchSize, (int) Math.min(Integer.MAX_VALUE, busyMs),
+                blockMs, status);
         try {
             writer.start("chatlog-store-" + getName());
         } catch (SQLException | RuntimeException e) {
-            addError("[" + getName() + "] property 'url': cannot open '" + jdbc + "': " + e.getMessage(), e);
+            addError("[" + getName() + "] property '" + property + "': cannot open '" + shown + "': " + e.getMessage(), e);
             writer = null;
             return;
         }
@@ -113,8 +128,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
         super.stop();
         if (writer != null) {
-            writer.close();
-            writer = null;
+            writer.close(); // kept: what it wrote and dropped stays readable after the stop
         }
     }
 
@@ -153,7 +167,7 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
     }
 
-    /** Records written so far; for tests and monitoring. */
+    /** Records written so far (after {@link #stop()}: in all); for tests and monitoring. */
     public long written() {
         return writer == null ? 0 : writer.written();
     }
@@ -165,14 +179,29 @@ public class EventStoreAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     // --- settings ---
 
-    /** {@code jdbc:sqlite:} URL; default {@code jdbc:sqlite:${CHATLOG_DIR}/chatlog.db}. */
+    /**
+     * The database when {@code storage} is {@code sqlite}: a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL;
+     * default {@code jdbc:sqlite:${CHATLOG_DIR}/chatlog.db}.
+     */
     public void setUrl(String url) {
         this.url = url;
     }
 
-    /** {@code sqlite} (default) stores; {@code none} leaves the appender idle. The example sets it from {@code LOG_STORAGE}. */
+    /**
+     * {@code sqlite} (default) stores at {@code url}; a JDBC URL ({@code jdbc:postgresql://host:5432/db?user=u&password=p}
+     * or {@code jdbc:sqlite:FILE}) stores there instead; {@code none} leaves the appender idle. The example sets it from
+     * {@code LOG_STORAGE}.
+     */
     public void setStorage(String storage) {
         this.storage = storage;
+    }
+
+    /**
+     * What the {@code instance} column of the rows this appender writes says (PostgreSQL): a replica's name, say;
+     * default {@code host:pid}.
+     */
+    public void setInstance(String instance) {
+        this.instance = instance;
     }
 
     /** Records queued for the writer at most; default {@value StoreWriter#DEFAULT_QUEUE_SIZE}. */

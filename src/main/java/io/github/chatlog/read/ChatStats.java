@@ -151,7 +151,7 @@ public final class ChatStats {
      * The error events in a master log since {@code since} (null: all): {@code error:*} and {@code llm:error}, from
      * conversations or not, so a figure that matches what {@code tail --type 'error:*'} shows.
      */
-    public static long masterLogErrors(MasterLogReader log, Instant since) {
+    public static long masterLogErrors(EventSource log, Instant since) {
         EventQuery query = EventQuery.ALL.types(ERROR_EVENT_TYPES.toArray(String[]::new));
         try (java.util.stream.Stream<io.github.chatlog.format.MasterLine> lines =
                      log.lines(since == null ? query : query.since(since))) {

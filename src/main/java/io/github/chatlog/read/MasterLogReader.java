@@ -41,7 +41,7 @@ import java.util.stream.StreamSupport;
  * List<MasterLine> last = log.tail(50, EventQuery.ALL);
  * }</pre>
  */
-public final class MasterLogReader {
+public final class MasterLogReader implements EventSource {
 
     /** The default archive directory beside the live file. */
     public static final String DEFAULT_ARCHIVE_DIRECTORY = LogLayout.ARCHIVE;
@@ -85,6 +85,7 @@ public final class MasterLogReader {
      * The events matching {@code query}, oldest first: a snapshot of the log as it was when the call began. Close the
      * stream.
      */
+    @Override
     public Stream<MasterLine> lines(EventQuery query) {
         String since = query.sinceTimestamp();
         // open the live file first, then list the archives older than that moment: a rollover in between renames the
@@ -128,6 +129,7 @@ public final class MasterLogReader {
      * from its end, so the cost depends on {@code n}, not on the size of the file; goes on into archives only when the
      * live file holds fewer.
      */
+    @Override
     public List<MasterLine> tail(int n, EventQuery filter) {
         if (n <= 0) {
             return List.of();
@@ -165,13 +167,6 @@ public final class MasterLogReader {
         List<MasterLine> result = new ArrayList<>(newestFirst);
         Collections.reverse(result);
         return result;
-    }
-
-    /** The events since {@code since} as plain text, {@code event_type source message} per line, for relevance scoring. */
-    public String logText(Instant since) {
-        try (Stream<MasterLine> s = lines(EventQuery.ALL.since(since))) {
-            return s.map(MasterLine::text).collect(Collectors.joining("\n"));
-        }
     }
 
     private void tailLive(int n, EventQuery filter, String since, ArrayDeque<MasterLine> newestFirst) throws IOException {

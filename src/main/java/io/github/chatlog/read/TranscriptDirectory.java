@@ -30,7 +30,7 @@ import java.util.zip.GZIPInputStream;
  * with the same parser the ingest uses. Needs no Logback. A session's end comes from its footer (text) or from the
  * master log's {@code conversation:end} event.
  */
-public final class TranscriptDirectory {
+public final class TranscriptDirectory implements ConversationSource {
 
     private final Path logDirectory;
     private final LogLayout layout;
@@ -49,7 +49,10 @@ public final class TranscriptDirectory {
         this.layout = layout;
     }
 
-    /** One session's transcript: its entries (oldest first) and the files they came from. */
+    /**
+     * One session's transcript: its entries (oldest first) and the files they came from; {@code file} is null and
+     * {@code parts} empty for a conversation read from a store.
+     */
     public record Transcript(String sessionId, Path file, List<Path> parts, List<LogEntry> entries, long footerEnd) {
     }
 
@@ -57,6 +60,7 @@ public final class TranscriptDirectory {
      * Hands every transcript over one at a time, in file-name order, so memory holds one conversation at a time
      * whatever the directory's size.
      */
+    @Override
     public void forEach(java.util.function.Consumer<Transcript> action) {
         for (Map.Entry<Path, List<Path>> e : files().entrySet()) {
             action.accept(read(e.getKey(), e.getValue()));
@@ -119,6 +123,7 @@ public final class TranscriptDirectory {
      * Every conversation of {@code sessionId}, oldest first: an id used again after its conversation ended (or by
      * another process) has one transcript file per conversation.
      */
+    @Override
     public List<Transcript> conversations(String sessionId) {
         List<Transcript> out = new ArrayList<>();
         for (Transcript t : transcripts()) {
@@ -134,6 +139,7 @@ public final class TranscriptDirectory {
      * (epoch millis). A conversation ends at its footer, else at the first {@code conversation:end} of its id logged
      * from its last entry (to the second, as text transcripts keep time) until the id's next conversation starts.
      */
+    @Override
     public List<SessionSummaryRow> sessions(long since) {
         return sessions(transcripts(), since);
     }
@@ -184,7 +190,7 @@ public final class TranscriptDirectory {
         return rows;
     }
 
-    private static SessionSummaryRow row(Transcript t, long ended, int conversation, int conversations) {
+    static SessionSummaryRow row(Transcript t, long ended, int conversation, int conversations) {
         int users = 0;
         int assistants = 0;
         int errors = 0;

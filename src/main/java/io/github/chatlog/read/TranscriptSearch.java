@@ -4,13 +4,12 @@ import io.github.chatlog.file.LogLayout;
 import io.github.chatlog.event.EntryText;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
+import io.github.chatlog.store.EventStore;
 import io.github.chatlog.store.StoreConnections;
+import io.github.chatlog.store.StoreRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +18,8 @@ import java.util.PriorityQueue;
 import java.util.regex.Pattern;
 
 /**
- * Finds conversation entries containing a text, newest first: in the transcript files, or in the SQLite store when it
- * is present and current. Both give the same hits in the same order for the same data: they look in the same text of
+ * Finds conversation entries containing a text, newest first: in the transcript files, or in the store (SQLite when it
+ * is present and current, or the database a command names). Both give the same hits in the same order for the same data: they look in the same text of
  * each entry ({@link EntryText}: messages, tool calls and errors), match it the same way ({@link #matcher}: a
  * substring, case-insensitive) and break ties between entries of the same second the same way (session id, then the
  * order the entries were written).
@@ -130,63 +129,39 @@ public final class TranscriptSearch {
     }
 
     /**
-     * Searches the database's {@code messages}: for an ASCII query SQLite's {@code LIKE} (ASCII case-insensitive)
-     * picks the candidates, and every candidate is confirmed with {@link #matcher}, as the file search does. Opens
-     * the database read-only: a search never writes to it.
+     * Searches the store's {@code messages} (SQLite or PostgreSQL): for an ASCII query the database picks the
+     * candidates (a case-insensitive {@code LIKE}, which PostgreSQL answers from a trigram index), and every
+     * candidate is confirmed with {@link #matcher}, as the file search does; ties are broken by the order the entries
+     * were stored in. So both databases give the files' hits, in the files' order.
      */
-    public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
-        try (Connection c = openReadOnly(db)) {
-            return database(c, query, role, since, limit);
-        }
-    }
-
-    /** {@link #database(Path, String, String, long, int)} over a connection the caller opened (and closes). */
-    public static List<Hit> database(Connection connection, String query, String role, long since, int limit) throws SQLException {
+    public static List<Hit> database(EventStore store, String query, String role, long since, int limit)
+            throws SQLException {
         Pattern literal = matcher(query);
         boolean ascii = query.chars().allMatch(c -> c < 0x80);
-        StringBuilder sql = new StringBuilder("SELECT m.timestamp, m.role, m.content, m.session_id, m.id FROM messages m"
-                + " WHERE 1 = 1");
-        if (ascii) {
-            sql.append(" AND m.content LIKE ? ESCAPE '\\'");
-        }
-        if (role != null) {
-            sql.append(" AND m.role = ?");
-        }
-        if (since > Long.MIN_VALUE) {
-            sql.append(" AND m.timestamp >= ?");
-        }
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
-        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
-            int i = 1;
-            if (ascii) {
-                s.setString(i++, "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            }
-            if (role != null) {
-                s.setString(i++, role);
-            }
-            if (since > Long.MIN_VALUE) {
-                s.setString(i, UtcTimestamps.format(since));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    String text = rs.getString(3);
-                    if (!literal.matcher(text).find()) {
-                        continue;
+        store.forEachMessageContaining(ascii ? query : null, role,
+                since > Long.MIN_VALUE ? UtcTimestamps.format(since) : null, stored -> {
+                    StoreRecord.Message m = stored.message();
+                    long ts = UtcTimestamps.parse(m.timestamp()).toEpochMilli();
+                    if (newest.size() >= limit && ts < newest.peek().hit().timestamp()) {
+                        return false; // newest first: nothing further can outrank what is kept
                     }
-                    newest.add(new Ranked(new Hit(UtcTimestamps.parse(rs.getString(1)).toEpochMilli(), rs.getString(2),
-                            text, rs.getString(4), null), rs.getLong(5)));
-                    if (newest.size() > limit) {
-                        newest.poll();
+                    if (literal.matcher(m.content()).find()) {
+                        newest.add(new Ranked(new Hit(ts, m.role(), m.content(), m.sessionId(), null), stored.id()));
+                        if (newest.size() > limit) {
+                            newest.poll();
+                        }
                     }
-                }
-            }
-        }
+                    return true;
+                });
         return newestFirst(newest);
     }
 
-    /** A read-only connection to the SQLite file {@code db}: {@link StoreConnections#openReadOnly}. */
-    static Connection openReadOnly(Path db) throws SQLException {
-        return StoreConnections.openReadOnly(StoreConnections.PREFIX + db);
+    /** {@link #database(EventStore, String, String, long, int)} over a SQLite file, opened read-only. */
+    public static List<Hit> database(Path db, String query, String role, long since, int limit) throws SQLException {
+        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db)) {
+            return database(store, query, role, since, limit);
+        }
     }
 
     /**
@@ -197,14 +172,10 @@ public final class TranscriptSearch {
         if (!Files.isRegularFile(db) || !StoreConnections.driverPresent()) {
             return false;
         }
-        try (Connection c = openReadOnly(db);
-             PreparedStatement s = c.prepareStatement("SELECT size FROM ingest_files WHERE path = ?")) {
+        try (EventStore store = EventStore.openForReading(StoreConnections.PREFIX + db)) {
             for (Path f : LogLayout.of(logDirectory, null).transcriptFiles()) {
-                s.setString(1, logDirectory.relativize(f).toString().replace('\\', '/'));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next() || rs.getLong(1) != Files.size(f)) {
-                        return false;
-                    }
+                if (store.ingestedSize(logDirectory.relativize(f).toString().replace('\\', '/')) != Files.size(f)) {
+                    return false;
                 }
             }
             return true;

@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Loads {@code master.log}, its archives and the session transcripts (all three formats) of a log directory into the
- * SQLite store. Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
+ * store (SQLite or PostgreSQL). Idempotent: an event already stored (same time and line) or a message already stored (same entry key)
  * is not added again, so a second run adds nothing. Resumable: how far each file was read is kept in
  * {@code ingest_files} and committed with the rows, so an interrupted run continues where it stopped. Safe to run while
  * the application logs: only complete lines and entries are read. A damaged file (a truncated or corrupt gzip archive)
@@ -46,6 +46,8 @@ public final class Ingest {
     }
 
     private static final int COMMIT_EVERY = 2_000;
+    /** Lines or entries per round trip to the database. */
+    private static final int CHUNK = 500;
     private static final int DEDUP_WINDOW = 10_000;
 
     private final Path dir;
@@ -59,7 +61,7 @@ public final class Ingest {
 
     /**
      * @param dir      the log directory ({@code CHATLOG_DIR})
-     * @param url      the database, {@code jdbc:sqlite:…}
+     * @param url      the database, {@code jdbc:sqlite:…} or {@code jdbc:postgresql:…}
      * @param zone     the zone text transcripts were written in, or null for the one their appender recorded
      * @param progress where to report progress on large inputs; null for none
      */
@@ -138,6 +140,7 @@ public final class Ingest {
             }
             ByteArrayOutputStream line = new ByteArrayOutputStream(256);
             InputStream in = new BufferedInputStream(raw, 64 * 1024);
+            List<StoreRecord.Event> chunk = new ArrayList<>(CHUNK);
             int pending = 0;
             int b;
             while ((b = readOrDamaged(in, key)) >= 0) {
@@ -150,24 +153,21 @@ public final class Ingest {
                 line.reset();
                 StoreRecord.Event event = StoreRecord.Event.ofLine(text);
                 if (event != null) {
-                    String k = event.ts() + '\u0000' + event.raw();
-                    int occurrence = seen.getOrDefault(k, 0);
-                    seen.put(k, occurrence + 1);
-                    if (store.countEvent(event.ts(), event.raw()) > occurrence) {
-                        counts[3]++;
-                    } else {
-                        store.insert(event);
-                        counts[2]++;
-                        pending++;
-                    }
+                    chunk.add(event);
+                    pending++;
+                }
+                if (chunk.size() >= CHUNK) {
+                    storeNew(store, chunk, seen, counts);
                 }
                 if (pending >= COMMIT_EVERY) {
+                    storeNew(store, chunk, seen, counts);
                     saveState(store, key, size, live ? position : 0, head);
                     store.commit();
                     pending = 0;
                     report(position - start);
                 }
             }
+            storeNew(store, chunk, seen, counts);
             if (damagedNow(key)) {
                 store.commit(); // the lines before the damage; no state saved, so the next run looks again
                 return;
@@ -178,6 +178,38 @@ public final class Ingest {
             doneBytes += live ? position - start : size;
             report(0);
         }
+    }
+
+    /**
+     * Stores the lines of {@code chunk} not stored yet, and empties it. A line may rightly be in the log twice (two
+     * identical events in one millisecond): its n-th occurrence in the file is stored when fewer than n rows hold it.
+     */
+    private static void storeNew(EventStore store, List<StoreRecord.Event> chunk, Map<String, Integer> seen,
+                                 long[] counts) throws SQLException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        String from = chunk.get(0).ts();
+        String to = from;
+        for (StoreRecord.Event e : chunk) {
+            from = e.ts().compareTo(from) < 0 ? e.ts() : from;
+            to = e.ts().compareTo(to) > 0 ? e.ts() : to;
+        }
+        Map<String, Integer> stored = store.storedLines(from, to);
+        List<StoreRecord.Event> fresh = new ArrayList<>(chunk.size());
+        for (StoreRecord.Event e : chunk) {
+            String k = store.lineKey(e.ts(), e.raw());
+            int occurrence = seen.getOrDefault(k, 0);
+            seen.put(k, occurrence + 1);
+            if (stored.getOrDefault(k, 0) > occurrence) {
+                counts[3]++;
+            } else {
+                fresh.add(e);
+            }
+        }
+        store.insert(fresh);
+        counts[2] += fresh.size();
+        chunk.clear();
     }
 
     private void ingestTranscript(EventStore store, Path file, long[] counts) throws SQLException, IOException {
@@ -216,19 +248,34 @@ public final class Ingest {
         if (cut && !entries.isEmpty()) {
             entries = entries.subList(0, entries.size() - 1); // the last one may be cut short by the damage
         }
+        List<StoreRecord.Message> chunk = new ArrayList<>(CHUNK);
         for (LogEntry e : entries) {
-            counts[store.insert(StoreRecord.Message.of(e, fallbackId)) ? 4 : 5]++;
-            if (++pending >= COMMIT_EVERY) {
+            chunk.add(StoreRecord.Message.of(e, fallbackId));
+            if (chunk.size() >= CHUNK || pending + chunk.size() >= COMMIT_EVERY) {
+                pending += storeMessages(store, chunk, counts);
+            }
+            if (pending >= COMMIT_EVERY) {
                 store.commit();
                 pending = 0;
             }
         }
+        storeMessages(store, chunk, counts);
         if (!cut) {
             saveState(store, key, size, size, "");
         }
         store.commit();
         doneBytes += size;
         report(0);
+    }
+
+    private static int storeMessages(EventStore store, List<StoreRecord.Message> chunk, long[] counts)
+            throws SQLException {
+        int added = store.insert(chunk);
+        counts[4] += added;
+        counts[5] += chunk.size() - added;
+        int n = chunk.size();
+        chunk.clear();
+        return n;
     }
 
     /** The next byte, or -1 at the end or where the file is damaged (recorded). */

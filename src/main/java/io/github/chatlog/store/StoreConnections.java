@@ -5,19 +5,20 @@ import io.github.chatlog.file.FileModes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 
 /**
- * Opens SQLite connections through plain JDBC, so sqlite-jdbc stays an optional dependency: WAL, {@code synchronous=NORMAL}
- * and a busy timeout (the pragma names are sqlite-jdbc's connection properties). Writers begin their transactions with
- * {@code BEGIN IMMEDIATE}, taking the write lock up front rather than failing half-way.
+ * Opens store connections through plain JDBC, so each driver stays an optional dependency: SQLite
+ * ({@code jdbc:sqlite:FILE}, the embedded default: WAL, {@code synchronous=NORMAL}, a busy timeout) or PostgreSQL
+ * ({@code jdbc:postgresql://host:5432/db?user=u&password=p}, many instances into one database). What differs between
+ * them is their dialect's business; this class names the URLs and opens them.
  */
 public final class StoreConnections {
 
-    /** The JDBC URL prefix. */
+    /** The JDBC URL prefix of SQLite. */
     public static final String PREFIX = "jdbc:sqlite:";
+    /** The JDBC URL prefix of PostgreSQL. */
+    public static final String POSTGRES_PREFIX = "jdbc:postgresql:";
     /** {@value} ms: how long a statement waits for another connection's lock. */
     public static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
@@ -26,12 +27,38 @@ public final class StoreConnections {
 
     /** Whether the SQLite JDBC driver is on the classpath. */
     public static boolean driverPresent() {
-        try {
-            Class.forName("org.sqlite.JDBC");
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
+        return StoreDialect.SQLITE.driverPresent();
+    }
+
+    /** Whether {@code url} names a database the store runs on: {@code jdbc:sqlite:} or {@code jdbc:postgresql:}. */
+    public static boolean supported(String url) {
+        return StoreDialect.of(url) != null;
+    }
+
+    /**
+     * Why {@code url} cannot be opened before trying: not a supported URL, or its driver is not on the classpath (the
+     * message names the dependency to add); null when it can be tried.
+     */
+    public static String unusable(String url) {
+        StoreDialect d = StoreDialect.of(url);
+        if (d == null) {
+            return "'" + display(url) + "' is not a jdbc:sqlite: or jdbc:postgresql: URL";
         }
+        return d.driverPresent() ? null : "the " + d.displayName + " JDBC driver is not on the classpath: add the "
+                + "dependency " + d.driverArtifact();
+    }
+
+    /**
+     * The store named on a command line: a JDBC URL as it is, anything else a SQLite database file (so
+     * {@code --db logs/chatlog.db} still works).
+     */
+    public static String url(String urlOrFile) {
+        return urlOrFile.startsWith("jdbc:") ? urlOrFile : PREFIX + urlOrFile;
+    }
+
+    /** {@code url} fit for messages and status: a password in it is masked. */
+    public static String display(String url) {
+        return StoreDialect.display(url);
     }
 
     /** The database file a plain {@code jdbc:sqlite:} URL names; null for memory, {@code file:} URIs and other URLs. */
@@ -52,50 +79,17 @@ public final class StoreConnections {
         }
     }
 
-    /**
-     * A connection that only reads: no schema applied, no journal mode set, nothing created. A SQLite database with no
-     * {@code -wal} file has no writer attached; SQLite would still create {@code -wal} and {@code -shm} files to read
-     * it, so it is opened as immutable, which creates nothing; with a writer attached those files exist and are shared.
-     * Any other URL is opened through its JDBC driver and marked read-only.
-     */
-    public static Connection openReadOnly(String url) throws SQLException {
-        Path file = databaseFile(url);
-        if (file == null) {
-            Connection c = DriverManager.getConnection(url);
-            c.setReadOnly(true);
-            return c;
-        }
-        if (!driverPresent()) {
-            throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new SQLException("no database at " + file);
-        }
-        Properties p = new Properties();
-        p.setProperty("busy_timeout", Integer.toString(DEFAULT_BUSY_TIMEOUT_MS));
-        boolean writerAttached = Files.exists(file.resolveSibling(file.getFileName() + "-wal"));
-        p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READONLY | (writerAttached ? 0 : SQLITE_OPEN_URI)));
-        String readUrl = writerAttached ? PREFIX + file
-                : PREFIX + file.toAbsolutePath().toUri().toString().replace("file:///", "file:/") + "?immutable=1";
-        return DriverManager.getConnection(readUrl, p);
-    }
-
-    private static final int SQLITE_OPEN_READONLY = 0x01;
-    private static final int SQLITE_OPEN_URI = 0x40;
-
-    /** Opens {@code url} (creating the database's folder) and applies the schema; what it creates is owner-only. */
+    /** Opens {@code url} (creating a SQLite database's folder) and applies the schema; what it creates is owner-only. */
     public static Connection open(String url, int busyTimeoutMs) throws SQLException {
         return open(url, busyTimeoutMs, FileModes.OWNER_ONLY);
     }
 
     /**
-     * Opens {@code url} and applies the schema. A database file it creates, with its folder, gets {@code modes}; SQLite
-     * gives its {@code -wal} and {@code -shm} files the database file's permissions.
+     * Opens {@code url} and applies the schema. A SQLite database file it creates, with its folder, gets {@code modes};
+     * SQLite gives its {@code -wal} and {@code -shm} files the database file's permissions.
      */
     public static Connection open(String url, int busyTimeoutMs, FileModes modes) throws SQLException {
-        if (!driverPresent()) {
-            throw new SQLException("the SQLite JDBC driver is not on the classpath: add org.xerial:sqlite-jdbc");
-        }
+        StoreDialect dialect = dialect(url);
         Path file = databaseFile(url);
         if (file != null) {
             try {
@@ -110,17 +104,42 @@ public final class StoreConnections {
                 throw new SQLException("cannot create the folder of " + file + ": " + e, e);
             }
         }
-        Properties p = new Properties();
-        p.setProperty("journal_mode", "WAL");
-        p.setProperty("synchronous", "NORMAL");
-        p.setProperty("busy_timeout", Integer.toString(busyTimeoutMs));
-        Connection c = DriverManager.getConnection(url, p);
+        Connection c = dialect.connect(url, busyTimeoutMs);
         try {
-            StoreSchema.apply(c);
+            StoreSchema.apply(c, dialect);
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    /** Opens {@code url} to read: nothing is created or changed, the schema is not applied. */
+    static Connection openForReading(String url) throws SQLException {
+        return dialect(url).connectForReading(url);
+    }
+
+    static StoreDialect dialect(String url) throws SQLException {
+        String why = unusable(url);
+        if (why != null) {
+            throw new SQLException(why);
+        }
+        return StoreDialect.of(url);
+    }
+
+    /**
+     * What the {@code instance} column says by default: this host and process, {@code host:pid}. The host name is
+     * read without a DNS lookup (which can stall a starting application): {@code HOSTNAME}, then the kernel's.
+     */
+    public static String defaultInstance() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            } catch (java.io.IOException | RuntimeException e) {
+                host = System.getenv("COMPUTERNAME"); // Windows
+            }
+        }
+        return (host == null || host.isBlank() ? "localhost" : host.trim()) + ":" + ProcessHandle.current().pid();
     }
 }

@@ -21,7 +21,7 @@ import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
- * Reads the conversations and events of a store back, over one read-only connection ({@link StoreConnections#openReadOnly}):
+ * Reads the conversations and events of a store back, over one read-only connection ({@link StoreConnections#openForReading}):
  * the {@code sessions} listing paged and filtered, one session's entries paged, every conversation one at a time, and
  * the rows added after a known id (for a live view). A {@code messages} row becomes the {@link LogEntry} it was written
  * from by {@link StoreRecord.Message#of}: its metadata holds the entry's key-values; an error's exception is kept only
@@ -83,7 +83,7 @@ public final class StoreReader implements AutoCloseable {
 
     /** A reader over a read-only connection to {@code url}: nothing is created or written. */
     public static StoreReader open(String url) throws SQLException {
-        return new StoreReader(StoreConnections.openReadOnly(url));
+        return new StoreReader(StoreConnections.openForReading(url));
     }
 
     /** The connection it reads through, for a query of its own (a search). */

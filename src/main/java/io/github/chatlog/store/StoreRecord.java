@@ -2,6 +2,7 @@ package io.github.chatlog.store;
 
 import io.github.chatlog.event.ChatKeys;
 import io.github.chatlog.event.EntryText;
+import io.github.chatlog.event.ErrorInfo;
 import io.github.chatlog.event.KeyValue;
 import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.JsonText;
@@ -16,22 +17,33 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** A row to store: a master-log event or a conversation entry. The live appender and ingest build the same rows. */
 public sealed interface StoreRecord {
+
+    /** The member of an error's {@code metadata} that holds its exception: {@value}. */
+    String ERROR_KEY = "error";
 
     /** Whether this record may never be dropped (conversation entries and errors): writers wait for room instead. */
     boolean mustKeep();
 
     /**
      * One master-log event, built from its line: {@code raw} is the line exactly as the file holds it, so the row is
-     * lossless; {@code kvJson} is a best-effort parse of its {@code key=value} tokens.
+     * lossless; {@code kvJson} is a best-effort parse of its {@code key=value} tokens. {@code key} is made once, when
+     * the record is: a batch written again after a lost connection carries the same keys, and a database that keeps
+     * them (PostgreSQL: {@code event_key}) stores each event once.
      */
     record Event(String ts, String eventType, String source, String message, String sessionId, String kvJson,
-                 String raw) implements StoreRecord {
+                 String raw, UUID key) implements StoreRecord {
 
-        /** The record of a master-log line (without its line break); null when the line is not one. */
+        /** The record of a master-log line (without its line break), with a new key; null when the line is not one. */
         public static Event ofLine(String line) {
+            return ofLine(line, EventKeys.next());
+        }
+
+        /** The record of a master-log line with the key it was given when logged; null when the line is not one. */
+        public static Event ofLine(String line, UUID key) {
             MasterLine parsed = MasterLineFormat.parse(line);
             if (parsed == null) {
                 return null;
@@ -56,9 +68,8 @@ public sealed interface StoreRecord {
             }
             json.append('}');
             return new Event(parsed.timestamp(), parsed.eventType(), parsed.source(), parsed.message(), session,
-                    kvs.isEmpty() ? null : json.toString(), parsed.raw());
+                    kvs.isEmpty() ? null : json.toString(), parsed.raw(), key);
         }
-
 
         @Override
         public boolean mustKeep() {
@@ -67,15 +78,25 @@ public sealed interface StoreRecord {
     }
 
     /**
-     * A master-log line not yet taken apart: the logging thread only formats it; the writer thread parses it into an
-     * {@link Event}, so the parse costs the logging call nothing.
+     * A master-log line not yet taken apart: the logging thread only formats it (and gives it its key); the writer
+     * thread parses it into an {@link Event}, so the parse costs the logging call nothing.
      */
-    record Line(String raw) implements StoreRecord {
+    record Line(String raw, UUID key) implements StoreRecord {
+
+        /** A line with a new key. */
+        public Line(String raw) {
+            this(raw, EventKeys.next());
+        }
 
         /** The line of an entry the master log writes, without its line break. */
         public static Line of(LogEntry masterEvent) {
             String line = MasterLineFormat.format(masterEvent);
             return new Line(line.substring(0, line.length() - 1));
+        }
+
+        /** The event this line holds, with the line's key; null when it is not a master-log line. */
+        public Event event() {
+            return Event.ofLine(raw, key);
         }
 
         @Override
@@ -85,7 +106,10 @@ public sealed interface StoreRecord {
         }
     }
 
-    /** One conversation entry for {@code messages}. */
+    /**
+     * One conversation entry for {@code messages}. {@code metadata} holds its key-values as a JSON object, and for an
+     * error its exception under {@value #ERROR_KEY} ({@code "SimpleName: message"}).
+     */
     record Message(String sessionId, String timestamp, String role, String type, String content, String provider,
                    String model, Long latencyMs, Long tokens, Long tokensIn, Double confidence, String tool,
                    String metadata, String entryKey) implements StoreRecord {
@@ -97,6 +121,13 @@ public sealed interface StoreRecord {
             String content = EntryText.of(e); // what the file search looks in too
             StringBuilder meta = new StringBuilder("{");
             Set<String> seen = new HashSet<>();
+            if (e.error() != null) {
+                // the exception apart from the text it is part of, so a reader gets the entry back as logged
+                seen.add(ERROR_KEY);
+                JsonText.string(meta, ERROR_KEY);
+                meta.append(':');
+                JsonText.string(meta, e.error().describe());
+            }
             for (KeyValue kv : e.keyValues()) {
                 if (kv.key().equals("session_id") || !seen.add(kv.key())) {
                     continue;
@@ -124,6 +155,49 @@ public sealed interface StoreRecord {
         @Override
         public boolean mustKeep() {
             return true;
+        }
+
+        /**
+         * The conversation entry this row holds, as a reader of the store sees it: its key-values back from
+         * {@code metadata} (numbers as written), a tool call's text back to empty when it was made of its tool,
+         * arguments and result. An error's exception stays in its text ({@link EntryText#of} gives the same text).
+         */
+        public LogEntry entry() {
+            LogEntry.Builder b = LogEntry.builder().kind(LogEntry.Kind.CHAT).timestamp(UtcTimestamps.parse(timestamp)
+                            .toEpochMilli()).eventType(io.github.chatlog.event.EventTypes.CONVERSATION_TURN).source("chat")
+                    .sessionId(sessionId).role(role).entryType(type);
+            List<KeyValue> kvs = MetadataJson.read(metadata);
+            String message = content;
+            String error = ChatKeys.TYPE_ERROR.equals(type) ? value(kvs, ERROR_KEY) : null;
+            if (error != null) {
+                int colon = error.indexOf(": ");
+                b.error(new ErrorInfo(colon < 0 ? error : error.substring(0, colon),
+                        colon < 0 ? null : error.substring(colon + 2)));
+                message = content.equals(error) ? "" : content.endsWith(" - " + error)
+                        ? content.substring(0, content.length() - error.length() - 3) : content;
+            }
+            for (KeyValue kv : kvs) {
+                if (error == null || !kv.key().equals(ERROR_KEY)) {
+                    b.keyValue(kv.key(), kv.value());
+                }
+            }
+            if (ChatKeys.TYPE_TOOL_CALL.equals(type)) {
+                String made = String.join(" ", nonNull(value(kvs, ChatKeys.TOOL)), nonNull(value(kvs, ChatKeys.ARGS)),
+                        nonNull(value(kvs, ChatKeys.RESULT))).trim();
+                if (made.equals(content)) {
+                    message = "";
+                }
+            }
+            return b.message(message).build();
+        }
+
+        private static String value(List<KeyValue> kvs, String key) {
+            for (KeyValue kv : kvs) {
+                if (kv.key().equals(key)) {
+                    return kv.value();
+                }
+            }
+            return null;
         }
 
         private static Long integer(String v) {

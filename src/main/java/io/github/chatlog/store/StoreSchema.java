@@ -1,73 +1,70 @@
 package io.github.chatlog.store;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.List;
 
 /**
- * The SQLite schema (SPEC §5), versioned with {@code PRAGMA user_version} so later releases can migrate. {@code events}
- * is exactly as the SPEC gives it; {@code sessions} and {@code messages} hold the conversations, with an FTS5 index on
- * message content kept in step by triggers; {@code ingest_files} remembers how far ingest got in each file.
+ * The store's schema (SPEC §5), versioned so later releases can migrate: in SQLite with {@code PRAGMA user_version}, in
+ * PostgreSQL in the table {@code schema_version}. {@code events} is exactly as the SPEC gives it (PostgreSQL adds
+ * {@code instance} and {@code event_key}); {@code sessions} and {@code messages} hold the conversations, with a
+ * full-text index on message content; {@code ingest_files} remembers how far ingest got in each file. The DDL of each
+ * database is its dialect's.
  */
 public final class StoreSchema {
 
     /** The schema version this code writes. */
     public static final int VERSION = 1;
 
-    static final List<String> DDL = List.of(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, "
-                    + "event_type TEXT NOT NULL, source TEXT NOT NULL, message TEXT NOT NULL, session_id TEXT NULL, "
-                    + "kv_json TEXT NULL, raw_line TEXT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS idx_events_ts ON events(ts)",
-            "CREATE INDEX IF NOT EXISTS idx_events_type_ts ON events(event_type, ts)",
-            "CREATE INDEX IF NOT EXISTS idx_events_session_ts ON events(session_id, ts)",
-            "CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, started TEXT NOT NULL, ended TEXT NULL, "
-                    + "last_entry TEXT NOT NULL, messages INTEGER NOT NULL DEFAULT 0, tokens INTEGER NOT NULL DEFAULT 0, "
-                    + "errors INTEGER NOT NULL DEFAULT 0)",
-            // the viewer's listing, newest first, and its count: read from the index alone
-            "CREATE INDEX IF NOT EXISTS idx_sessions_started ON sessions(started, messages)",
-            "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
-                    + "timestamp TEXT NOT NULL, role TEXT NOT NULL, type TEXT NOT NULL, content TEXT NOT NULL, "
-                    + "provider TEXT NULL, model TEXT NULL, latency_ms INTEGER NULL, tokens INTEGER NULL, "
-                    + "tokens_in INTEGER NULL, confidence REAL NULL, tool TEXT NULL, metadata TEXT NULL, "
-                    + "entry_key TEXT NOT NULL UNIQUE)",
-            "CREATE INDEX IF NOT EXISTS idx_messages_session_ts ON messages(session_id, timestamp)",
-            "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(content, content='messages', content_rowid='id')",
-            "CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
-                    + "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END",
-            "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
-                    + "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END",
-            "CREATE TABLE IF NOT EXISTS ingest_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-                    + "done_bytes INTEGER NOT NULL, head TEXT NOT NULL)");
-
     private StoreSchema() {
     }
 
-    /** Creates or checks the schema; refuses a database written by a newer version. */
+    /**
+     * Creates the schema of a new database, or checks that of an existing one; refuses a database written by a newer
+     * version. Processes starting at once against one PostgreSQL database take turns.
+     */
     public static void apply(Connection c) throws SQLException {
-        int version;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > VERSION) {
-            throw new SQLException("the database has schema version " + version + "; this logback-chatlog knows up to "
-                    + VERSION + ": upgrade logback-chatlog");
-        }
+        StoreDialect dialect = StoreDialect.of(c.getMetaData().getURL());
+        apply(c, dialect == null ? StoreDialect.SQLITE : dialect);
+    }
+
+    static void apply(Connection c, StoreDialect dialect) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            for (String ddl : DDL) {
-                s.execute(ddl);
+            dialect.lockSchema(s);
+            int version = dialect.schemaVersion(c);
+            if (version > VERSION) {
+                throw new SQLException("the database has schema version " + version + "; this logback-chatlog knows up "
+                        + "to " + VERSION + ": upgrade logback-chatlog");
             }
-            s.execute("PRAGMA user_version = " + VERSION);
+            if (version < VERSION) {
+                for (String ddl : dialect.ddl()) {
+                    s.execute(ddl);
+                }
+                for (String ddl : dialect.optionalDdl()) {
+                    Savepoint before = c.setSavepoint();
+                    try {
+                        s.execute(ddl);
+                        c.releaseSavepoint(before);
+                    } catch (SQLException notPermitted) {
+                        c.rollback(before); // the store works without it, only slower
+                    }
+                }
+                dialect.recordSchemaVersion(s, VERSION);
+            }
             c.commit();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    /** The version the database records, read without changing anything; 0 for an empty database. */
+    static int version(Connection c, StoreDialect dialect) throws SQLException {
+        return dialect.schemaVersion(c);
     }
 }

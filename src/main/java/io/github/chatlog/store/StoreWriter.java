@@ -11,11 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one thread that writes to SQLite. Logging threads only enqueue; the writer takes what is queued, up to
- * {@code batchSize} records per transaction. The queue is bounded: a record that must be kept (a conversation entry, an
- * error) waits for room up to {@code blockTimeoutMs}, so a slow or locked database slows the logging caller rather than
- * losing it; other events are dropped when the queue is full, counted, and reported at most every
- * {@value #REPORT_EVERY_MS} ms. A failed transaction is retried with growing pauses; {@link #close} drains the queue.
+ * The one thread of a process that writes to the store (SQLite or PostgreSQL). Logging threads only enqueue; the
+ * writer takes what is queued, up to {@code batchSize} records per transaction. The queue is bounded: a record that
+ * must be kept (a conversation entry, an error) waits for room up to {@code blockTimeoutMs}, so a slow, locked or
+ * restarting database slows the logging caller rather than losing it; other events are dropped when the queue is full,
+ * counted, and reported at most every {@value #REPORT_EVERY_MS} ms and when writing resumes. A failed transaction is
+ * retried with growing pauses (up to {@value #MAX_PAUSE_MS} ms), on a new connection when the old one is gone; the
+ * same records with the same keys, so a batch that did reach the database before its connection was lost is not
+ * stored twice. Rows the database refuses as such (a value it cannot hold) are written one by one, and only those it
+ * still refuses are dropped, each reported. {@link #close} drains the queue.
  *
  * <p>A database file deleted or replaced while logging (SQLite would go on writing into the deleted file, and every
  * record would be gone) is noticed by one {@code stat} around each transaction: a status warning, then the store is
@@ -31,8 +35,12 @@ public final class StoreWriter implements AutoCloseable {
     static final long REPORT_EVERY_MS = 10_000;
     /** How long {@link #close()} keeps retrying a failing database before it gives up on what is queued. */
     static final long CLOSE_RETRY_MS = 10_000;
+    /** The longest pause between two attempts at a failing database. */
+    static final long MAX_PAUSE_MS = 2_000;
 
     private final String url;
+    private final String shownUrl;
+    private final String instance;
     private final int batchSize;
     private final int busyTimeoutMs;
     private final long blockTimeoutMs;
@@ -50,7 +58,17 @@ public final class StoreWriter implements AutoCloseable {
 
     public StoreWriter(String url, int queueSize, int batchSize, int busyTimeoutMs, long blockTimeoutMs,
                        StatusReporter status) {
+        this(url, null, queueSize, batchSize, busyTimeoutMs, blockTimeoutMs, status);
+    }
+
+    /**
+     * @param instance what rows written here say in their {@code instance} column (PostgreSQL); null for nothing
+     */
+    public StoreWriter(String url, String instance, int queueSize, int batchSize, int busyTimeoutMs,
+                       long blockTimeoutMs, StatusReporter status) {
         this.url = url;
+        this.shownUrl = StoreConnections.display(url);
+        this.instance = instance;
         this.batchSize = batchSize;
         this.busyTimeoutMs = busyTimeoutMs;
         this.blockTimeoutMs = blockTimeoutMs;
@@ -61,7 +79,7 @@ public final class StoreWriter implements AutoCloseable {
 
     /** Opens the database (so a bad URL or a missing driver fails here) and starts the writer thread. */
     public void start(String threadName) throws SQLException {
-        store = EventStore.open(url, busyTimeoutMs);
+        store = EventStore.open(url, busyTimeoutMs, instance);
         databaseKey = identity();
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
@@ -115,7 +133,7 @@ public final class StoreWriter implements AutoCloseable {
             try {
                 store.close();
             } catch (SQLException e) {
-                status.error("could not close " + url + ": " + e.getMessage(), e);
+                status.error("could not close " + shownUrl + ": " + e.getMessage(), e);
             }
         }
     }
@@ -140,6 +158,7 @@ public final class StoreWriter implements AutoCloseable {
 
     private void writeWithRetry(List<StoreRecord> batch) throws InterruptedException {
         long failingSince = -1;
+        long droppedBefore = dropped.get();
         for (int attempt = 0; ; attempt++) {
             try {
                 if (replaced()) {
@@ -152,25 +171,55 @@ public final class StoreWriter implements AutoCloseable {
                 }
                 written.addAndGet(batch.size());
                 if (failingSince >= 0) {
-                    status.warn("writing to " + url + " again after " + (System.currentTimeMillis() - failingSince) + " ms");
+                    reportResumed(System.currentTimeMillis() - failingSince, droppedBefore);
                 }
                 return;
-            } catch (SQLException | RuntimeException e) {
-                long now = System.currentTimeMillis();
-                if (failingSince < 0) {
-                    failingSince = now;
-                    status.error("cannot write to " + url + ": " + e.getMessage() + "; retrying", e);
-                }
-                if (stopping && now - failingSince > CLOSE_RETRY_MS) {
-                    dropped.addAndGet(batch.size());
-                    status.error("gave up on " + batch.size() + " records at stop: " + url + " still fails", e);
+            } catch (SQLException e) {
+                if (store.dataError(e) && batch.size() > 1) {
+                    writeOneByOne(batch);
                     return;
                 }
-                Thread.sleep(Math.min(1000, 20L << Math.min(attempt, 6)));
-                if (attempt % 5 == 4) {
-                    reopen();
+                if (store.dataError(e)) {
+                    dropped.addAndGet(batch.size());
+                    status.error("the database refused a record, which is dropped: " + e.getMessage(), e);
+                    return;
+                }
+                failingSince = failed(e, batch, failingSince, attempt);
+                if (failingSince < 0) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                failingSince = failed(e, batch, failingSince, attempt);
+                if (failingSince < 0) {
+                    return;
                 }
             }
+        }
+    }
+
+    /** Reports a failure, pauses and reconnects as needed; returns when the failure began, or -1 after giving up. */
+    private long failed(Exception e, List<StoreRecord> batch, long failingSince, int attempt) throws InterruptedException {
+        long now = System.currentTimeMillis();
+        if (failingSince < 0) {
+            failingSince = now;
+            status.error("cannot write to " + shownUrl + ": " + e.getMessage() + "; retrying, the queue waits", e);
+        }
+        if (stopping && now - failingSince > CLOSE_RETRY_MS) {
+            dropped.addAndGet(batch.size());
+            status.error("gave up on " + batch.size() + " records at stop: " + shownUrl + " still fails", e);
+            return -1;
+        }
+        Thread.sleep(Math.min(MAX_PAUSE_MS, 20L << Math.min(attempt, 7)));
+        if (attempt % 5 == 4 || !store.connected()) {
+            reopen();
+        }
+        return failingSince;
+    }
+
+    /** A batch the database refused for its data: each record in its own transaction, the refused ones dropped. */
+    private void writeOneByOne(List<StoreRecord> batch) throws InterruptedException {
+        for (StoreRecord r : batch) {
+            writeWithRetry(List.of(r));
         }
     }
 
@@ -208,19 +257,34 @@ public final class StoreWriter implements AutoCloseable {
             // replaced below
         }
         try {
-            store = EventStore.open(url, busyTimeoutMs);
+            store = EventStore.open(url, busyTimeoutMs, instance);
             databaseKey = identity();
         } catch (SQLException e) {
-            status.error("cannot reopen " + url + ": " + e.getMessage(), e);
+            status.error("cannot reopen " + shownUrl + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Writing works again: says after how long, and what was dropped meanwhile (which counts as reported). */
+    private synchronized void reportResumed(long failedMs, long droppedBefore) {
+        long total = dropped.get();
+        long meanwhile = total - droppedBefore;
+        status.warn("writing to " + shownUrl + " again after " + failedMs + " ms" + (meanwhile > 0 ? "; " + meanwhile
+                + " events were dropped meanwhile (queue full), " + total + " in all" : "; nothing was dropped"));
+        droppedReported = total;
     }
 
     private synchronized void reportDrops(boolean force) {
         long now = System.currentTimeMillis();
         long total = dropped.get();
         if (total > droppedReported && (force || now - lastDropReport >= REPORT_EVERY_MS)) {
-            status.error((total - droppedReported) + " events were not stored in " + url
-                    + " (queue full or database failing); " + total + " in all", null);
+            String message = (total - droppedReported) + " events were not stored in " + shownUrl
+                    + " (queue full or database failing); " + total + " in all";
+            if (force) {
+                // the last word, at stop: a warning, which no rate guard holds back
+                status.warn(message);
+            } else {
+                status.error(message, null);
+            }
             droppedReported = total;
             lastDropReport = now;
         }

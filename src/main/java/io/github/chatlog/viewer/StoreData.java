@@ -136,7 +136,7 @@ final class StoreData implements ViewerData {
     @Override
     public ObjectNode search(String query, String role, int limit) throws SQLException {
         try (StoreReader r = StoreReader.open(url)) {
-            List<TranscriptSearch.Hit> hits = TranscriptSearch.database(r.connection(), query, role, Long.MIN_VALUE,
+            List<TranscriptSearch.Hit> hits = TranscriptSearch.database(new io.github.chatlog.store.EventStore(r.connection()), query, role, Long.MIN_VALUE,
                     limit + 1);
             ObjectNode o = FileData.searchHeader(query, role, limit, hits.size() > limit);
             ArrayNode out = o.putArray("hits");

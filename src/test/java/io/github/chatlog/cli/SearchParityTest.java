@@ -3,9 +3,12 @@ package io.github.chatlog.cli;
 import io.github.chatlog.logback.LogbackFixture;
 import io.github.chatlog.read.TranscriptDirectory;
 import io.github.chatlog.read.TranscriptSearch;
+import io.github.chatlog.store.EventStore;
+import io.github.chatlog.store.StoreBackend;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 13, item 3: the transcript files and the store after {@code ingest} give the same hits in the same order for
- * the same data: messages, tool calls and errors, in text and jsonl transcripts, several entries in one second.
+ * the same data: messages, tool calls and errors, in text and jsonl transcripts, several entries in one second. The
+ * store on SQLite and on PostgreSQL alike (issue 15).
  */
 class SearchParityTest {
 
@@ -52,10 +56,23 @@ class SearchParityTest {
         assertEquals(0, ReadCommandsTest.chatlog("ingest", "--dir", dir.toString()).code());
     }
 
-    @Test
-    void filesAndIndexGiveTheSameHitsInTheSameOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void filesAndIndexGiveTheSameHitsInTheSameOrder(StoreBackend backend) throws Exception {
         Path db = dir.resolve("chatlog.db");
         assertTrue(TranscriptSearch.databaseCurrent(dir, db), "ingest made the store current");
+        String url = "jdbc:sqlite:" + db;
+        if (backend == StoreBackend.POSTGRES) {
+            url = backend.newStore(dir, "search_parity");
+            ReadCommandsTest.Run ingest = ReadCommandsTest.chatlog("ingest", "--dir", dir.toString(), "--db", url);
+            assertEquals(0, ingest.code(), ingest.err());
+        }
+        try (EventStore store = EventStore.openForReading(url)) {
+            compare(store);
+        }
+    }
+
+    private static void compare(EventStore db) throws Exception {
         TranscriptDirectory transcripts = new TranscriptDirectory(dir, ZoneOffset.UTC);
         List<String> queries = List.of("lisbon", "LISBON", "city", "tts", "sunny", "weather city=", "aloud - Illegal",
                 "50%", "cheaper_than", "café", "CAFÉ", "\"kind\"", "places {", "nothing like this", "e");

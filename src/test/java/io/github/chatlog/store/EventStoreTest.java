@@ -5,6 +5,8 @@ import io.github.chatlog.logback.EventStoreAppender;
 import io.github.chatlog.logback.LogbackFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 
@@ -22,15 +24,22 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The SQLite event store: schema, the live appender next to the master log, locks, full-text search. */
+/**
+ * The event store on SQLite and on PostgreSQL, the same tests against each: schema, the live appender next to the
+ * master log, locks, full-text search; then what only one of them has.
+ */
 class EventStoreTest {
 
     static String config(Path dir, String storeExtra) {
+        return config("jdbc:sqlite:" + dir.resolve("chatlog.db"), storeExtra);
+    }
+
+    static String config(String url, String storeExtra) {
         String turns = storeExtra.contains("<logTurns>true</logTurns>") ? "<logTurns>true</logTurns>" : "";
         return "<appender name='MASTER' class='io.github.chatlog.logback.MasterLogAppender'>"
                 + "<file>${CHATLOG_DIR}/master.log</file><maxFileSize>16KB</maxFileSize>" + turns + "</appender>"
                 + "<appender name='STORE' class='io.github.chatlog.logback.EventStoreAppender'>"
-                + "<url>jdbc:sqlite:" + dir.resolve("chatlog.db") + "</url>" + storeExtra + "</appender>"
+                + "<url>" + url.replace("&", "&amp;") + "</url>" + storeExtra + "</appender>"
                 + "<root level='INFO'><appender-ref ref='MASTER'/><appender-ref ref='STORE'/></root>";
     }
 
@@ -43,11 +52,14 @@ class EventStoreTest {
         }
     }
 
-    /** Whether a thread other than this one is inside sqlite-jdbc's native code: the store's writer, held by a lock. */
+    /**
+     * Whether the store's writer thread is inside the JDBC driver (sqlite-jdbc's native code, or PostgreSQL's driver
+     * waiting for the server's answer): held by a lock.
+     */
     static boolean storeWriterBlocked() {
-        Thread me = Thread.currentThread();
-        return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey() != me
-                && e.getValue().length > 0 && e.getValue()[0].getClassName().startsWith("org.sqlite."));
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().startsWith(
+                "chatlog-store-") && java.util.Arrays.stream(e.getValue()).limit(12).anyMatch(f ->
+                f.getClassName().startsWith("org.sqlite.") || f.getClassName().startsWith("org.postgresql.core.")));
     }
 
     static List<List<String>> rows(Path db, String sql) throws SQLException {
@@ -90,9 +102,54 @@ class EventStoreTest {
     }
 
     @Test
-    void everyMasterLineIsARowWithTheSameRawLine(@TempDir Path dir) throws Exception {
+    void postgresHasTheSameTablesPlusInstanceAndEventKey() throws Exception {
+        String url = StoreBackend.POSTGRES.newStore(null, "schema");
+        try (Connection c = StoreConnections.open(url, 1000)) {
+            assertTrue(c.isValid(1));
+        }
+        String columns = "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = "
+                + "'%s' ORDER BY ordinal_position";
+        assertEquals("[[id, bigint, NO], [ts, text, NO], [event_type, text, NO], [source, text, NO], [message, text, NO], "
+                + "[session_id, text, YES], [kv_json, text, YES], [raw_line, text, NO], [instance, text, YES], "
+                + "[event_key, uuid, YES]]", StoreBackend.rows(url, columns.formatted("events")).toString());
+        assertEquals(List.of("session_id", "timestamp", "role", "type", "content", "provider", "model", "latency_ms",
+                "tokens", "tokens_in", "confidence", "tool", "metadata", "entry_key", "instance"),
+                StoreBackend.column(url, columns.formatted("messages")).subList(1, 16));
+        assertEquals(List.of("idx_events_key", "idx_events_session_ts", "idx_events_ts", "idx_events_type_ts"),
+                StoreBackend.column(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'events' AND indexname "
+                        + "LIKE 'idx_%' ORDER BY indexname"));
+        assertEquals(List.of("1"), StoreBackend.column(url, "SELECT version FROM schema_version"));
+        try (Connection c = StoreConnections.open(url, 1000)) { // a second open changes nothing
+            assertTrue(c.isValid(1));
+        }
+        assertEquals(List.of("1"), StoreBackend.column(url, "SELECT version FROM schema_version"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void aDatabaseOfANewerVersionIsRefused(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "newer");
+        try (Connection c = StoreConnections.open(url, 1000); Statement s = c.createStatement()) {
+            s.execute(backend == StoreBackend.SQLITE ? "PRAGMA user_version = 2" : "UPDATE schema_version SET version = 2");
+        }
+        SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> StoreConnections.open(url, 1000).close());
+        assertTrue(refused.getMessage().contains("schema version 2"), refused.getMessage());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> EventStore.openForReading(url).close()).getMessage().contains("upgrade logback-chatlog"));
+        try (LogbackFixture f = LogbackFixture.fromXml(config(url, ""), dir)) {
+            f.logger("event").info("still:logging");
+            assertTrue(f.errors().stream().anyMatch(e -> e.contains("[STORE]") && e.contains("schema version 2")),
+                    f.errors().toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void everyMasterLineIsARowWithTheSameRawLine(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "lines");
         int events = 3_000;
-        try (LogbackFixture f = LogbackFixture.fromXml(config(dir, "<logTurns>true</logTurns>"), dir)) {
+        try (LogbackFixture f = LogbackFixture.fromXml(config(url, "<logTurns>true</logTurns>"), dir)) {
             Logger log = f.logger("event.agent");
             for (int i = 0; i < events; i++) {
                 MDC.put("session_id", "s" + (i % 7));
@@ -117,30 +174,32 @@ class EventStoreTest {
             }
         }
         assertEquals(events + events / 10 + 1, lines.size());
-        List<String> stored = rows(dir.resolve("chatlog.db"), "SELECT raw_line FROM events ORDER BY id").stream()
-                .map(r -> r.get(0)).collect(Collectors.toList());
-        assertEquals(lines, stored);
-        List<String> row = rows(dir.resolve("chatlog.db"), "SELECT ts, event_type, source, message, session_id, kv_json "
+        assertEquals(lines, StoreBackend.column(url, "SELECT raw_line FROM events ORDER BY id"));
+        List<String> row = StoreBackend.rows(url, "SELECT ts, event_type, source, message, session_id, kv_json "
                 + "FROM events WHERE event_type = 'llm:request' ORDER BY id LIMIT 1").get(0);
         assertEquals(List.of("llm:request", "agent", "session_id=s0 i=0 text=\"a | b \\\"q\\\"\nline\"", "s0",
                 "{\"session_id\":\"s0\",\"i\":\"0\",\"text\":\"a | b \\\"q\\\"\\nline\"}"), row.subList(1, 6));
-        assertEquals(String.valueOf(events / 10), rows(dir.resolve("chatlog.db"),
-                "SELECT count(*) FROM messages WHERE role = 'user'").get(0).get(0));
-        assertEquals(String.valueOf(events / 10), rows(dir.resolve("chatlog.db"),
-                "SELECT count(*) FROM events WHERE event_type = 'conversation:turn'").get(0).get(0));
+        assertEquals(events / 10, StoreBackend.count(url, "SELECT count(*) FROM messages WHERE role = 'user'"));
+        assertEquals(events / 10, StoreBackend.count(url, "SELECT count(*) FROM events WHERE event_type = "
+                + "'conversation:turn'"));
+        assertEquals(List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6"), StoreBackend.column(url,
+                "SELECT session_id FROM sessions ORDER BY session_id"));
     }
 
-    @Test
-    void aSecondConnectionHoldingTheWriteLockLosesNothing(@TempDir Path dir) throws Exception {
-        Path db = dir.resolve("chatlog.db");
-        try (LogbackFixture f = LogbackFixture.fromXml(config(dir, ""), dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void aSecondConnectionHoldingTheWriteLockLosesNothing(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "locked");
+        String during = "SELECT count(*) FROM messages WHERE content LIKE 'during the lock %'";
+        try (LogbackFixture f = LogbackFixture.fromXml(config(url, ""), dir)) {
             f.logger("event").info("warm:up");
-            Await.until("the store holds the first event", () -> count(db, "SELECT count(*) FROM events WHERE "
-                    + "event_type = 'warm:up'") == 1);
-            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            Await.until("the store holds the first event", () -> StoreBackend.count(url, "SELECT count(*) FROM events "
+                    + "WHERE event_type = 'warm:up'") == 1);
+            try (Connection other = DriverManager.getConnection(url)) {
                 other.setAutoCommit(false);
                 try (Statement s = other.createStatement()) {
-                    s.execute("INSERT INTO sessions (session_id, started, last_entry) VALUES ('lock', 'x', 'x')");
+                    // SQLite: the database's write lock; PostgreSQL: the lock on the session's row the writer updates
+                    s.execute("INSERT INTO sessions (session_id, started, last_entry) VALUES ('locked', 'x', 'x')");
                 }
                 for (int i = 0; i < 500; i++) {
                     MDC.put("session_id", "locked");
@@ -153,21 +212,23 @@ class EventStoreTest {
                 }
                 // the callers returned while the lock was held: they only enqueue (how fast is a benchmark's
                 // business); the writer has met the lock at least once before it is released
-                Await.until("the store's writer waits for the lock", () -> count(db, "SELECT count(*) FROM messages "
-                        + "WHERE content LIKE 'during the lock %'") == 0 && storeWriterBlocked());
+                Await.until("the store's writer waits for the lock", () -> StoreBackend.count(url, during) == 0
+                        && storeWriterBlocked());
                 other.rollback();
             }
-            assertEquals(List.of(), f.errors());
+            assertEquals(List.of(), f.errors().stream().filter(e -> !e.contains("lock")).toList());
         }
-        Await.until("all 500 entries stored", () -> count(db, "SELECT count(*) FROM messages WHERE content LIKE "
-                + "'during the lock %'") == 500);
-        assertEquals("500", rows(db, "SELECT count(*) FROM messages WHERE content LIKE 'during the lock %'").get(0).get(0));
-        assertEquals("500", rows(db, "SELECT count(*) FROM events WHERE event_type = 'lock:test'").get(0).get(0));
+        Await.until("all 500 entries stored", () -> StoreBackend.count(url, during) == 500);
+        assertEquals(500, StoreBackend.count(url, "SELECT count(*) FROM events WHERE event_type = 'lock:test'"));
+        assertEquals(List.of(List.of("500")), StoreBackend.rows(url, "SELECT messages FROM sessions WHERE session_id = "
+                + "'locked'"));
     }
 
-    @Test
-    void fullTextSearchFindsAMessageByAWord(@TempDir Path dir) throws Exception {
-        try (LogbackFixture f = LogbackFixture.fromXml(config(dir, ""), dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void searchFindsAMessageByAWordThroughTheStore(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "words");
+        try (LogbackFixture f = LogbackFixture.fromXml(config(url, ""), dir)) {
             MDC.put("session_id", "fts");
             try {
                 f.logger("chat").atInfo().addKeyValue("role", "user").log("Do I need an umbrella tomorrow?");
@@ -176,9 +237,29 @@ class EventStoreTest {
                 MDC.clear();
             }
         }
-        assertEquals(List.of(List.of("user", "Do I need an umbrella tomorrow?", "fts")), rows(dir.resolve("chatlog.db"),
-                "SELECT m.role, m.content, m.session_id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
-                        + "WHERE messages_fts MATCH 'umbrella'"));
+        List<String> found = new ArrayList<>();
+        try (EventStore store = EventStore.openForReading(url)) {
+            store.forEachMessageContaining("UMBRELLA", null, null, m -> found.add(m.message().role() + ": "
+                    + m.message().content() + " (" + m.message().sessionId() + ")"));
+        }
+        assertEquals(List.of("user: Do I need an umbrella tomorrow? (fts)"), found);
+        if (backend == StoreBackend.SQLITE) {
+            assertEquals(List.of(List.of("user", "Do I need an umbrella tomorrow?", "fts")), StoreBackend.rows(url,
+                    "SELECT m.role, m.content, m.session_id FROM messages_fts JOIN messages m ON "
+                            + "m.id = messages_fts.rowid WHERE messages_fts MATCH 'umbrella'"));
+        } else {
+            // the trigram index answers a substring search, case ignored
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("SET enable_seqscan = off");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = s.executeQuery("EXPLAIN SELECT id FROM messages WHERE content ILIKE '%mbrell%'")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertTrue(plan.toString().contains("idx_messages_content_trgm"), plan.toString());
+            }
+        }
     }
 
     @Test
@@ -193,6 +274,7 @@ class EventStoreTest {
         assertTrue(!Files.exists(dir.resolve("chatlog.db")));
     }
 
+    /** SQLite only: the database is a file that can be deleted under the writer. */
     @Test
     void aDatabaseDeletedWhileLoggingIsNoticedAndRecreated(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("chatlog.db");

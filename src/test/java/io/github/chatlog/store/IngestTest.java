@@ -4,8 +4,9 @@ import io.github.chatlog.format.MasterLine;
 import io.github.chatlog.logback.LogbackFixture;
 import io.github.chatlog.read.EventQuery;
 import io.github.chatlog.read.MasterLogReader;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
 
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** chatlog ingest over directories written by the real appenders. */
+/** chatlog ingest over directories written by the real appenders, into SQLite and into PostgreSQL. */
 class IngestTest {
 
     private static String config(String format) {
@@ -53,18 +54,17 @@ class IngestTest {
                 .collect(Collectors.toList());
     }
 
-    private static String url(Path dir) {
-        return "jdbc:sqlite:" + dir.resolve("chatlog.db");
+    private static long count(String url, String sql) {
+        return StoreBackend.count(url, sql);
     }
 
-    private static long count(Path dir, String sql) throws Exception {
-        return Long.parseLong(EventStoreTest.rows(dir.resolve("chatlog.db"), sql).get(0).get(0));
-    }
-
-    @Test
-    void ingestOfAllFormatsAndArchivesTwiceAddsNothingTheSecondTime(@TempDir Path root) throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void ingestOfAllFormatsAndArchivesTwiceAddsNothingTheSecondTime(StoreBackend backend, @TempDir Path root)
+            throws Exception {
         for (String format : new String[]{"text", "jsonl", "plain"}) {
             Path dir = root.resolve(format);
+            String url = backend.newStore(dir, "ingest_" + format);
             try (LogbackFixture f = LogbackFixture.fromXml(config(format), dir)) {
                 for (int s = 0; s < 5; s++) {
                     converse(f, format + "-session-" + s, 20);
@@ -74,32 +74,37 @@ class IngestTest {
                 assertTrue(archives.anyMatch(p -> p.toString().endsWith(".log.gz")), "the master log rolled into gzip");
             }
             List<String> lines = masterLines(dir);
-            Ingest.Result first = new Ingest(dir, url(dir), ZoneId.systemDefault(), null).run();
+            Ingest.Result first = new Ingest(dir, url, ZoneId.systemDefault(), null).run();
             assertEquals(lines.size(), first.events(), format);
             assertEquals(5 * (20 * 2 + 2), first.messages(), format);
-            assertEquals(lines, EventStoreTest.rows(dir.resolve("chatlog.db"), "SELECT raw_line FROM events ORDER BY id")
-                    .stream().map(r -> r.get(0)).collect(Collectors.toList()), "lossless raw_line, in order");
+            assertEquals(lines, StoreBackend.column(url, "SELECT raw_line FROM events ORDER BY id"),
+                    "lossless raw_line, in order");
 
-            Ingest.Result second = new Ingest(dir, url(dir), ZoneId.systemDefault(), null).run();
+            Ingest.Result second = new Ingest(dir, url, ZoneId.systemDefault(), null).run();
             assertEquals(0, second.events(), format);
             assertEquals(0, second.messages(), format);
             assertEquals(first.files(), second.filesSkipped(), format);
-            assertEquals(lines.size(), count(dir, "SELECT count(*) FROM events"));
-            assertEquals(5 * 42, count(dir, "SELECT count(*) FROM messages"));
-            assertEquals(5, count(dir, "SELECT count(*) FROM sessions WHERE ended IS NOT NULL"));
-            assertEquals(5 * 20, count(dir, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zebras'"));
+            assertEquals(lines.size(), count(url, "SELECT count(*) FROM events"));
+            assertEquals(5 * 42, count(url, "SELECT count(*) FROM messages"));
+            assertEquals(5, count(url, "SELECT count(*) FROM sessions WHERE ended IS NOT NULL"));
+            assertEquals(5 * 20, count(url, "SELECT count(*) FROM messages WHERE content LIKE '%zebras%'"));
+            if (backend == StoreBackend.SQLITE) {
+                assertEquals(5 * 20, count(url, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zebras'"));
+            }
             if (!format.equals("plain")) {
-                assertEquals(5 * 20, count(dir, "SELECT count(*) FROM messages WHERE role = 'assistant' AND tokens = 10 "
+                assertEquals(5 * 20, count(url, "SELECT count(*) FROM messages WHERE role = 'assistant' AND tokens = 10 "
                         + "AND model = 'phi3' AND latency_ms >= 100"), format);
-                assertEquals(5, count(dir, "SELECT count(*) FROM messages WHERE type = 'error' "
+                assertEquals(5, count(url, "SELECT count(*) FROM messages WHERE type = 'error' "
                         + "AND content LIKE '%IllegalStateException: boom%'"), format);
-                assertEquals(5, count(dir, "SELECT count(*) FROM messages WHERE type = 'tool_call' AND tool = 'search'"));
+                assertEquals(5, count(url, "SELECT count(*) FROM messages WHERE type = 'tool_call' AND tool = 'search'"));
             }
         }
     }
 
-    @Test
-    void ingestWhileTheApplicationLogsStoresEachLineOnce(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void ingestWhileTheApplicationLogsStoresEachLineOnce(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "while_logging");
         LogbackFixture f = LogbackFixture.fromXml(config("text"), dir);
         int total = 20_000;
         AtomicBoolean logging = new AtomicBoolean(true);
@@ -116,7 +121,7 @@ class IngestTest {
         int runsWhileLogging = 0;
         try {
             while (logging.get()) {
-                new Ingest(dir, url(dir), ZoneId.systemDefault(), null).run();
+                new Ingest(dir, url, ZoneId.systemDefault(), null).run();
                 runsWhileLogging++;
             }
         } finally {
@@ -124,26 +129,29 @@ class IngestTest {
             f.close();
         }
         assertTrue(runsWhileLogging >= 1);
-        new Ingest(dir, url(dir), ZoneId.systemDefault(), null).run();
+        new Ingest(dir, url, ZoneId.systemDefault(), null).run();
         List<String> lines = masterLines(dir);
         assertEquals(total + 2, lines.stream().filter(l -> !l.contains("|system:log_rotated|")).count(), "app:start, app:shutdown");
-        assertEquals(lines.size(), count(dir, "SELECT count(*) FROM events"));
-        assertEquals(lines.size(), count(dir, "SELECT count(DISTINCT raw_line) FROM events"));
+        assertEquals(lines.size(), count(url, "SELECT count(*) FROM events"));
+        assertEquals(lines.size(), count(url, "SELECT count(DISTINCT raw_line) FROM events"));
     }
 
-    @Test
-    void liveStoreAndIngestTogetherStoreEachEventOnce(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void liveStoreAndIngestTogetherStoreEachEventOnce(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "live_and_ingest");
         try (LogbackFixture f = LogbackFixture.fromXml(config("text").replace("<root",
-                "<appender name='STORE' class='io.github.chatlog.logback.EventStoreAppender'><url>" + url(dir)
-                        + "</url></appender><root").replace("</root>", "<appender-ref ref='STORE'/></root>"), dir)) {
+                "<appender name='STORE' class='io.github.chatlog.logback.EventStoreAppender'><url>"
+                        + url.replace("&", "&amp;") + "</url></appender><root")
+                .replace("</root>", "<appender-ref ref='STORE'/></root>"), dir)) {
             converse(f, "both", 10);
         }
-        long events = count(dir, "SELECT count(*) FROM events");
-        long messages = count(dir, "SELECT count(*) FROM messages");
-        Ingest.Result r = new Ingest(dir, url(dir), ZoneId.systemDefault(), null).run();
-        assertEquals(masterLines(dir).size(), count(dir, "SELECT count(*) FROM events"));
-        assertEquals(r.events() + events, count(dir, "SELECT count(*) FROM events"));
-        assertEquals(messages, count(dir, "SELECT count(*) FROM messages"), "transcript entries already stored live");
+        long events = count(url, "SELECT count(*) FROM events");
+        long messages = count(url, "SELECT count(*) FROM messages");
+        Ingest.Result r = new Ingest(dir, url, ZoneId.systemDefault(), null).run();
+        assertEquals(masterLines(dir).size(), count(url, "SELECT count(*) FROM events"));
+        assertEquals(r.events() + events, count(url, "SELECT count(*) FROM events"));
+        assertEquals(messages, count(url, "SELECT count(*) FROM messages"), "transcript entries already stored live");
         assertEquals(0, r.messages());
     }
 }
