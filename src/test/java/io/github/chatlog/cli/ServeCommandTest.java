@@ -29,11 +29,15 @@ class ServeCommandTest {
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
     static Process chatlog(List<String> jvm, String... args) throws Exception {
+        return builder(jvm, args).redirectErrorStream(true).start();
+    }
+
+    static ProcessBuilder builder(List<String> jvm, String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvm);
         command.add(ChatlogCli.class.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command);
     }
 
     /** Starts {@code serve} and returns it with the address it printed. */
@@ -41,7 +45,8 @@ class ServeCommandTest {
     }
 
     static Served serve(String... args) throws Exception {
-        Process p = chatlog(List.of(), args);
+        // standard error apart: a newer JDK warns there when sqlite-jdbc loads its native library
+        Process p = builder(List.of(), args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> lines = new ArrayList<>();
         for (String line; (line = out.readLine()) != null; ) {
