@@ -343,8 +343,12 @@ class ViewerBrowserTest {
         assertEquals("450 entries (showing 1–200)", texts("#entry-count").get(0));
         assertFalse(driver.findElement(By.id("load-earlier")).isDisplayed(), "nothing before the first entry");
         click(By.id("jump-latest"));
-        await("the last page", d -> texts("#chat article.entry .bubble").contains("long entry " + (LONG - 1)));
-        assertEquals("long entry 250", texts("#chat article.entry .bubble").get(0));
+        // the page replaces what it shows: wait until the last page is all there is, then look at it
+        await("the last page, and it alone", d -> {
+            List<String> shown = texts("#chat article.entry .bubble");
+            return shown.contains("long entry " + (LONG - 1)) && shown.get(0).equals("long entry 250");
+        });
+        assertEquals(200, texts("#chat article.entry .bubble").size());
         js("window.scrollTo(0, 0)"); // as a reader scrolls up to it (Selenium would put it under the sticky header)
         click(By.id("load-earlier"));
         await("the page before", d -> d.findElements(By.cssSelector("#chat article.entry")).size() == 400);
