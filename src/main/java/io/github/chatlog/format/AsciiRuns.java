@@ -27,6 +27,7 @@ final class AsciiRuns {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
     private final char[] chars = new char[CHUNK];
     private final CharBuffer in = CharBuffer.wrap(chars);
@@ -79,17 +80,16 @@ final class AsciiRuns {
         int i = from;
         int end = from + n;
         for (; i + 32 <= end; i += 32) {
-            long found = special((long) LONGS.get(bytes, i)) | special((long) LONGS.get(bytes, i + 8))
-                    | special((long) LONGS.get(bytes, i + 16)) | special((long) LONGS.get(bytes, i + 24));
-            if (found != 0) {
+            long all = plain((long) LONGS.get(bytes, i)) & plain((long) LONGS.get(bytes, i + 8))
+                    & plain((long) LONGS.get(bytes, i + 16)) & plain((long) LONGS.get(bytes, i + 24));
+            if (all != HIGH) {
                 break;
             }
         }
         for (; i + 8 <= end; i += 8) {
-            long found = special((long) LONGS.get(bytes, i));
-            if (found != 0) {
-                // the lowest flag is exact: a borrow or carry only ever runs on from a byte that is flagged itself
-                return i - from + (Long.numberOfTrailingZeros(found) >>> 3);
+            long other = ~plain((long) LONGS.get(bytes, i)) & HIGH;
+            if (other != 0) {
+                return i - from + (Long.numberOfTrailingZeros(other) >>> 3);
             }
         }
         for (; i < end; i++) {
@@ -101,14 +101,14 @@ final class AsciiRuns {
     }
 
     /**
-     * The high bit of each byte of {@code w} (eight ISO-8859-1 characters, the first lowest) that is below 0x20,
-     * 0x7F or above, or {@code \}. Exact up to the first such byte.
+     * The high bit of each byte of {@code w} (eight ISO-8859-1 characters, the first lowest) that is plain: in
+     * {@code [0x20, 0x7E]} (the "between" test of the bit-twiddling literature, on the low seven bits, and the high
+     * bit clear) and not {@code \} (its low seven bits differ from 0x5C). Exact for each byte: nothing carries from
+     * one byte into the next.
      */
-    private static long special(long w) {
-        long control = (w - 0x2020202020202020L) & ~w; // below 0x20
-        long high = (w + ONES) | w; // 0x7F and above
-        long x = w ^ 0x5C5C5C5C5C5C5C5CL; // a backslash becomes zero
-        long backslash = (x - ONES) & ~x;
-        return (control | high | backslash) & HIGH;
+    private static long plain(long w) {
+        long low = w & LOW7;
+        long notBackslash = ((w ^ 0x5C5C5C5C5C5C5C5CL) & LOW7) + LOW7;
+        return (ONES * (127 + 0x7F) - low) & ~w & (low + ONES * (127 - 0x1F)) & notBackslash & HIGH;
     }
 }
