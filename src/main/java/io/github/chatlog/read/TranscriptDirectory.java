@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -222,6 +224,64 @@ public final class TranscriptDirectory {
             if (quickLook.test(raw)) {
                 action.accept(parse(e.getKey(), e.getValue(), new String(raw, StandardCharsets.UTF_8)));
             }
+        }
+    }
+
+    /**
+     * Like {@link #forEachMatching(java.util.function.Predicate, java.util.function.Consumer)}, on up to
+     * {@code threads} threads (the calling one among them): each transcript that passes {@code quickLook} is handed to
+     * {@code action} with its index in file-name order, the order the one-thread walk hands them over in, from
+     * whichever thread read it, so {@code action} must be safe to call from several threads at once. Each thread reads
+     * one transcript at a time: memory holds at most {@code threads} of them. The first failure stops the walk and is
+     * thrown once every thread has stopped.
+     */
+    void forEachMatching(java.util.function.Predicate<byte[]> quickLook, int threads,
+                         java.util.function.ObjIntConsumer<Transcript> action) {
+        List<Map.Entry<Path, List<Path>>> all = new ArrayList<>(files().entrySet());
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable walk = () -> {
+            for (int i = next.getAndIncrement(); i < all.size() && failure.get() == null; i = next.getAndIncrement()) {
+                try {
+                    Map.Entry<Path, List<Path>> e = all.get(i);
+                    byte[] raw = bytes(e.getValue());
+                    if (quickLook.test(raw)) {
+                        action.accept(parse(e.getKey(), e.getValue(), new String(raw, StandardCharsets.UTF_8)), i);
+                    }
+                } catch (RuntimeException | Error t) {
+                    failure.compareAndSet(null, t);
+                }
+            }
+        };
+        int helpers = Math.max(0, Math.min(threads, all.size()) - 1);
+        List<Thread> started = new ArrayList<>(helpers);
+        for (int k = 0; k < helpers; k++) {
+            Thread t = new Thread(walk, "chatlog-read-" + (k + 1));
+            t.setDaemon(true); // a walk left behind never keeps the process alive
+            t.start();
+            started.add(t);
+        }
+        walk.run();
+        boolean interrupted = false;
+        for (Thread t : started) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, new UncheckedIOException(new java.io.InterruptedIOException(
+                            "interrupted while reading transcripts")));
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        } else if (t instanceof Error err) {
+            throw err;
         }
     }
 

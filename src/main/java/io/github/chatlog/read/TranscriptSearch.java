@@ -52,22 +52,44 @@ public final class TranscriptSearch {
                 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
-    /** Searches the transcript files; reads every file, parses only those whose text contains the query. */
+    /**
+     * Searches the transcript files; reads every file, parses only those whose text contains the query. The files
+     * are read, looked at and parsed on as many threads as there are processors.
+     */
     public static List<Hit> files(TranscriptDirectory dir, String query, String role, long since, int limit) {
+        return files(dir, query, role, since, limit, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@link #files(TranscriptDirectory, String, String, long, int)} on up to {@code threads} threads: the same hits in
+     * the same order whatever their number. An entry's place in the walk (its file's index in file-name order, then
+     * its index in the file) ranks it among entries of the same second and session, exactly as the running count of
+     * a one-thread walk did; the newest {@code limit} are kept as they come, since their order is total.
+     */
+    static List<Hit> files(TranscriptDirectory dir, String query, String role, long since, int limit, int threads) {
         Pattern literal = matcher(query);
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
-        long[] order = {0};
-        dir.forEachMatching(quickLook(query), t -> {
+        dir.forEachMatching(quickLook(query), threads, (t, file) -> {
+            List<Ranked> found = new ArrayList<>();
+            long entry = 0;
             for (LogEntry e : t.entries()) {
-                order[0]++;
+                entry++;
                 String text = EntryText.of(e);
                 if (e.timestamp() < since || (role != null && !role.equals(EntryText.role(e)))
                         || !literal.matcher(text).find()) {
                     continue;
                 }
-                newest.add(new Ranked(new Hit(e.timestamp(), EntryText.role(e), text, t.sessionId(), t.file()), order[0]));
-                if (newest.size() > limit) {
-                    newest.poll();
+                found.add(new Ranked(new Hit(e.timestamp(), EntryText.role(e), text, t.sessionId(), t.file()),
+                        ((long) file << 32) | entry));
+            }
+            if (!found.isEmpty()) {
+                synchronized (newest) {
+                    for (Ranked r : found) {
+                        newest.add(r);
+                        if (newest.size() > limit) {
+                            newest.poll();
+                        }
+                    }
                 }
             }
         });
