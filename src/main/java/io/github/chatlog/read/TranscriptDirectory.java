@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,16 +74,31 @@ public final class TranscriptDirectory {
         return out;
     }
 
-    /** Live file -> its parts, oldest first (the live file last when it exists). */
+    /**
+     * Live file -> its parts, oldest first (the live file last when it exists), in the order of the live files' paths.
+     * The names come in path order, so the live files mostly do too: they are sorted only when they do not.
+     */
     private Map<Path, List<Path>> files() {
-        Map<Path, List<SessionFileNames.Name>> byLive = new TreeMap<>();
-        for (Path p : layout.transcriptFiles()) {
-            SessionFileNames.Name name = layout.transcriptName(p);
-            byLive.computeIfAbsent(name.live(), k -> new ArrayList<>()).add(name);
+        Map<Path, List<SessionFileNames.Name>> byLive = new LinkedHashMap<>();
+        Path previous = null;
+        boolean sorted = true;
+        for (SessionFileNames.Name name : layout.transcriptNamesInPathOrder()) {
+            List<SessionFileNames.Name> parts = byLive.get(name.live());
+            if (parts == null) {
+                parts = new ArrayList<>(1);
+                byLive.put(name.live(), parts);
+                sorted &= previous == null || previous.compareTo(name.live()) < 0;
+                previous = name.live();
+            }
+            parts.add(name);
         }
-        Map<Path, List<Path>> out = new TreeMap<>();
+        Map<Path, List<Path>> out = sorted ? new LinkedHashMap<>() : new TreeMap<>();
         for (Map.Entry<Path, List<SessionFileNames.Name>> e : byLive.entrySet()) {
             List<SessionFileNames.Name> parts = e.getValue();
+            if (parts.size() == 1 && parts.get(0).part() == 0) {
+                out.put(e.getKey(), List.of(parts.get(0).file())); // the common case: a live file without parts
+                continue;
+            }
             parts.sort(Comparator.comparingInt(SessionFileNames.Name::part)); // the live file (part 0) is moved last
             List<Path> files = new ArrayList<>(parts.size());
             Path live = null;

@@ -6,6 +6,10 @@ import io.github.chatlog.event.LogEntry;
 import io.github.chatlog.format.UtcTimestamps;
 import io.github.chatlog.store.StoreConnections;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.regex.Pattern;
 
@@ -119,36 +124,68 @@ public final class TranscriptSearch {
         if (!verbatim) {
             return raw -> true;
         }
-        List<String> words = new ArrayList<>();
+        List<byte[][]> words = new ArrayList<>(); // each word as lower and upper case bytes
         for (String w : query.split(" ")) {
             if (!w.isEmpty() && !w.equals("-")) {
-                words.add(w);
+                words.add(new byte[][]{w.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
+                        w.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII)});
             }
         }
-        return raw -> words.stream().allMatch(w -> containsIgnoringAsciiCase(raw, w));
-    }
-
-    private static boolean containsIgnoringAsciiCase(byte[] raw, String word) {
-        byte[] lower = word.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] upper = word.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte l0 = lower[0];
-        byte u0 = upper[0];
-        int last = raw.length - lower.length;
-        outer:
-        for (int i = 0; i <= last; i++) {
-            byte b = raw[i];
-            if (b != l0 && b != u0) {
-                continue;
-            }
-            for (int j = 1; j < lower.length; j++) {
-                byte c = raw[i + j];
-                if (c != lower[j] && c != upper[j]) {
-                    continue outer;
+        return raw -> {
+            for (byte[][] w : words) {
+                if (!containsIgnoringAsciiCase(raw, w[0], w[1])) {
+                    return false;
                 }
             }
             return true;
+        };
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    /**
+     * Whether {@code raw} holds the word whose bytes are {@code lower} in lower case and {@code upper} in upper case,
+     * each byte in either case. Where its first byte may be is found eight bytes at a time (a letter's two cases
+     * differ only in bit 5, so one test with that bit set finds both); each such place is then compared.
+     */
+    static boolean containsIgnoringAsciiCase(byte[] raw, byte[] lower, byte[] upper) {
+        int last = raw.length - lower.length;
+        byte first = lower[0];
+        long fold = first != upper[0] ? 0x2020202020202020L : 0; // a letter: lower case is upper case with bit 5
+        long wanted = (first & 0xFFL) * ONES;
+        int i = 0;
+        for (; i <= last && i + 8 <= raw.length; i += 8) {
+            long x = ((long) LONGS.get(raw, i) | fold) ^ wanted;
+            long found = (x - ONES) & ~x & HIGH; // every byte equal to the first, and maybe some after one
+            while (found != 0) {
+                int at = i + (Long.numberOfTrailingZeros(found) >>> 3);
+                if (at > last) {
+                    return false;
+                }
+                if (matchesAt(raw, at, lower, upper)) {
+                    return true;
+                }
+                found &= found - 1;
+            }
+        }
+        for (; i <= last; i++) {
+            if (matchesAt(raw, i, lower, upper)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    private static boolean matchesAt(byte[] raw, int at, byte[] lower, byte[] upper) {
+        for (int j = 0; j < lower.length; j++) {
+            byte c = raw[at + j];
+            if (c != lower[j] && c != upper[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
