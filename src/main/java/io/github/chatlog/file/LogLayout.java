@@ -3,7 +3,6 @@ package io.github.chatlog.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -163,9 +162,11 @@ public final class LogLayout {
             return List.of();
         }
         int depth = readingNames().stream().mapToInt(SessionFileNames::depth).max().orElse(1);
-        try (Stream<Path> files = Files.walk(chats(), depth)) {
-            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted()
-                    .collect(Collectors.toList());
+        // the walk's own look at each file says whether it is a regular one (links not followed): one stat a file
+        try (Stream<Path> files = Files.find(chats(), depth, (p, attributes) -> attributes.isRegularFile())) {
+            Path[] sorted = files.toArray(Path[]::new);
+            java.util.Arrays.parallelSort(sorted); // a large directory is sorted on the processors there are
+            return java.util.Arrays.asList(sorted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
