@@ -3,7 +3,6 @@ package io.github.chatlog.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -105,7 +104,11 @@ public final class LogLayout {
      * null when it is no transcript.
      */
     public SessionFileNames.Name transcriptName(Path file) {
-        for (SessionFileNames names : readingNames()) {
+        return nameOf(readingNames(), file);
+    }
+
+    private static SessionFileNames.Name nameOf(List<SessionFileNames> readingNames, Path file) {
+        for (SessionFileNames names : readingNames) {
             SessionFileNames.Name name = names.parse(file);
             if (name != null) {
                 return name;
@@ -134,13 +137,36 @@ public final class LogLayout {
      * nothing else that lies in the chats directory.
      */
     public List<Path> transcriptFiles() {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path p : regularFilesOfChats()) {
+            if (transcriptName(p) != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What {@link #transcriptName} says of each of {@link #transcriptFiles()}, in the same order: for a reader that
+     * needs the names of all, each read once, on the processors there are (reading a name is most of listing a large
+     * directory).
+     */
+    public List<SessionFileNames.Name> transcriptNamesInPathOrder() {
+        List<SessionFileNames> names = readingNames();
+        return regularFilesOfChats().parallelStream().map(p -> nameOf(names, p)).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toList());
+    }
+
+    private List<Path> regularFilesOfChats() {
         if (!Files.isDirectory(chats())) {
             return List.of();
         }
         int depth = readingNames().stream().mapToInt(SessionFileNames::depth).max().orElse(1);
-        try (Stream<Path> files = Files.walk(chats(), depth)) {
-            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && transcriptName(p) != null)
-                    .sorted().collect(Collectors.toList());
+        // the walk's own look at each file says whether it is a regular one (links not followed): one stat a file
+        try (Stream<Path> files = Files.find(chats(), depth, (p, attributes) -> attributes.isRegularFile())) {
+            Path[] sorted = files.toArray(Path[]::new);
+            java.util.Arrays.parallelSort(sorted); // a large directory is sorted on the processors there are
+            return java.util.Arrays.asList(sorted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

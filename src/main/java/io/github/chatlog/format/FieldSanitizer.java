@@ -59,4 +59,15 @@ public final class FieldSanitizer {
             }
         }
     }
+
+    /** Appends {@code field} sanitized, as {@link #appendSanitized(StringBuilder, String)} does: ASCII only. */
+    static void appendSanitized(LineBytes out, String field) {
+        if (field != null && !field.isEmpty() && isSafe(field)) {
+            out.appendAscii(field); // the common case, copied in bulk
+            return;
+        }
+        StringBuilder sanitized = new StringBuilder(field == null ? 1 : field.length());
+        appendSanitized(sanitized, field);
+        out.appendAscii(sanitized.toString());
+    }
 }

@@ -59,29 +59,29 @@ public final class KeyValueFormat {
      * word start (the start of the field or after a space), as the message text and the error part do.
      */
     public static void appendText(StringBuilder out, String text) {
-        // escaping leaves spaces, '=' and key characters alone and starts every escape with a non-key '\', so the
-        // text has a word that reads as a token exactly when its escaped form has one
-        if (text.indexOf('=') < 0 || firstTokenStart(text, 0) < 0) {
-            LineEscaper.appendEscaped(out, text); // the common case: nothing to change
-            return;
+        LineBytes line = new LineBytes(text.length() + 16);
+        appendText(line, text);
+        out.append(line);
+    }
+
+    /** Appends free text as {@link #appendText(StringBuilder, String)} does, as UTF-8. */
+    static void appendText(LineBytes out, String text) {
+        int n = text.length();
+        int token = firstTokenStart(text, 0);
+        // escaping leaves spaces, '=' and key characters alone and starts every escape with a non-key '\', so a word
+        // of the text reads as a token exactly when its escaped form does: the text is escaped as it is, but for the
+        // '=' of each such word (most log messages have none)
+        int from = 0;
+        while (token >= 0) {
+            int key = keyEnd(text, token);
+            LineEscaper.appendEscaped(out, text, from, key);
+            out.append('\\');
+            out.append('=');
+            from = key + 1;
+            int space = text.indexOf(' ', from);
+            token = space < 0 ? -1 : firstTokenStart(text, space + 1);
         }
-        int start = out.length();
-        LineEscaper.appendEscaped(out, text);
-        String escaped = out.substring(start);
-        out.setLength(start);
-        int n = escaped.length();
-        int i = 0;
-        while (i < n) {
-            int key = keyEnd(escaped, i);
-            if (key > i && key < n && escaped.charAt(key) == '=') {
-                out.append(escaped, i, key).append("\\=");
-                i = key + 1;
-            }
-            int space = escaped.indexOf(' ', i);
-            int end = space < 0 ? n : space + 1;
-            out.append(escaped, i, end);
-            i = end;
-        }
+        LineEscaper.appendEscaped(out, text, from, n);
     }
 
     /**
@@ -92,18 +92,32 @@ public final class KeyValueFormat {
         return firstTokenStart(field, 0);
     }
 
+    /**
+     * The first word from {@code from} (a word start) that reads as a token, or -1. Found from the {@code =} signs
+     * (a token is a word whose run of key characters from its start ends at one), so text without them costs one
+     * {@code indexOf}.
+     */
     private static int firstTokenStart(CharSequence s, int from) {
-        int n = s.length();
-        int i = from;
-        while (i < n) {
-            int key = keyEnd(s, i);
-            if (key > i && key < n && s.charAt(key) == '=') {
+        for (int eq = indexOf(s, '=', from); eq >= 0; eq = indexOf(s, '=', eq + 1)) {
+            int start = eq;
+            while (start > from && FieldSanitizer.isFieldChar(s.charAt(start - 1))) {
+                start--; // never past the '=' before: it is no key character
+            }
+            if (start < eq && (start == from || s.charAt(start - 1) == ' ')) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(CharSequence s, char c, int from) {
+        if (s instanceof String str) {
+            return str.indexOf(c, from);
+        }
+        for (int i = from, n = s.length(); i < n; i++) {
+            if (s.charAt(i) == c) {
                 return i;
             }
-            while (i < n && s.charAt(i) != ' ') {
-                i++;
-            }
-            i++; // past the space: a word start
         }
         return -1;
     }

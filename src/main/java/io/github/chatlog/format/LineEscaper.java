@@ -27,55 +27,196 @@ public final class LineEscaper {
 
     /** Whether {@link #escape} would change {@code text}. */
     public static boolean needsEscaping(CharSequence text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            // one cheap test for plain ASCII text; the rare rest is looked at closely
-            if ((c < 0x20 || c >= 0x7F || c == '\\') && needsEscaping(text, i, c)) {
-                return true;
-            }
-        }
-        return false;
+        return indexOfEscape(text, 0, text.length()) >= 0;
     }
 
-    private static boolean needsEscaping(CharSequence text, int i, char c) {
-        if (c < 0x20 || c == '\\' || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
-            return true;
+    /*
+     * The scans below share one shape. While enough text is left, the run of plain characters ahead is found in bulk
+     * (AsciiRuns), in chunks that double while the text stays plain, so a text full of escapes is not copied out
+     * again and again. After a character that is not plain, the text is looked at character by character until
+     * RESUME plain ones in a row suggest the bulk look again: text in a non-Latin script goes on character by
+     * character at the cost it always had.
+     */
+
+    /** Left in a text, below which it is looked at character by character. */
+    private static final int BULK_MIN = 32;
+    /** The first chunk of a bulk look. */
+    private static final int FIRST_CHUNK = 64;
+    /** Plain characters in a row after which the bulk look resumes. */
+    private static final int RESUME = 16;
+
+    /** Where in {@code text[from, to)} the first character {@link #escape} changes is, or -1. */
+    static int indexOfEscape(CharSequence text, int from, int to) {
+        String s = text instanceof String str ? str : null;
+        AsciiRuns runs = null;
+        int chunk = FIRST_CHUNK;
+        int i = from;
+        while (i < to) {
+            if (s != null && to - i >= BULK_MIN) {
+                if (runs == null) {
+                    runs = AsciiRuns.forThread();
+                }
+                int end = Math.min(to, i + chunk);
+                i += runs.plainRun(s, i, end);
+                if (i == end) {
+                    chunk = Math.min(chunk * 2, AsciiRuns.CHUNK);
+                    continue;
+                }
+                chunk = FIRST_CHUNK;
+            }
+            for (int plain = 0; i < to && (plain < RESUME || s == null || to - i < BULK_MIN); ) {
+                char c = text.charAt(i);
+                if (AsciiRuns.isPlain(c)) {
+                    plain++;
+                    i++;
+                } else if (isPair(text, i, to, c)) {
+                    plain = 0;
+                    i += 2;
+                } else if (escapes(c)) {
+                    return i;
+                } else {
+                    plain = 0;
+                    i++;
+                }
+            }
         }
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
-        }
-        // a low surrogate is fine only right after a high one
-        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+        return -1;
     }
 
     /** Appends {@code text}, escaped, to {@code out}. */
     public static void appendEscaped(StringBuilder out, CharSequence text) {
-        if (text instanceof String s && !needsEscaping(s)) {
-            out.append(s); // the common case, copied in bulk
-            return;
-        }
-        int n = text.length();
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c != '\\' && (c < 0x7F || (c > 0x9F && c != 0x2028 && c != 0x2029 && !Character.isSurrogate(c)))) {
-                continue;
+        appendEscaped(out, text, 0, text.length());
+    }
+
+    /** Appends {@code text[from, to)}, escaped, to {@code out}. */
+    static void appendEscaped(StringBuilder out, CharSequence text, int from, int to) {
+        String s = text instanceof String str ? str : null;
+        AsciiRuns runs = null;
+        int chunk = FIRST_CHUNK;
+        int i = from;
+        while (i < to) {
+            if (s != null && to - i >= BULK_MIN) {
+                if (runs == null) {
+                    runs = AsciiRuns.forThread();
+                }
+                int end = Math.min(to, i + chunk);
+                int run = runs.plainRun(s, i, end);
+                out.append(s, i, i + run); // one copy of the run
+                i += run;
+                if (i == end) {
+                    chunk = Math.min(chunk * 2, AsciiRuns.CHUNK);
+                    continue;
+                }
+                chunk = FIRST_CHUNK;
             }
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++; // a valid pair: UTF-8 carries it
-                continue;
+            int start = i;
+            for (int plain = 0; i < to && (plain < RESUME || s == null || to - i < BULK_MIN); ) {
+                char c = text.charAt(i);
+                if (AsciiRuns.isPlain(c)) {
+                    plain++;
+                    i++;
+                } else if (isPair(text, i, to, c)) {
+                    plain = 0;
+                    i += 2; // a valid pair: UTF-8 carries it
+                } else if (escapes(c)) {
+                    plain = 0;
+                    out.append(text, start, i);
+                    appendEscape(out, c);
+                    start = ++i;
+                } else {
+                    plain = 0;
+                    i++;
+                }
             }
             out.append(text, start, i);
-            start = i + 1;
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+        }
+    }
+
+    /**
+     * Appends {@code text[from, to)}, escaped, to {@code out} as UTF-8: the plain runs of a {@code String} are narrowed
+     * to bytes where they belong, and nothing else is copied.
+     */
+    static void appendEscaped(LineBytes out, CharSequence text, int from, int to) {
+        String s = text instanceof String str ? str : null;
+        AsciiRuns runs = null;
+        int chunk = FIRST_CHUNK;
+        int i = from;
+        while (i < to) {
+            if (s != null && to - i >= BULK_MIN) {
+                if (runs == null) {
+                    runs = AsciiRuns.forThread();
+                }
+                int end = Math.min(to, i + chunk);
+                out.ensure(end - i);
+                int run = runs.copyPlainRun(s, i, end, out.array(), out.end());
+                out.advance(run);
+                i += run;
+                if (i == end) {
+                    chunk = Math.min(chunk * 2, AsciiRuns.CHUNK);
+                    continue;
+                }
+                chunk = FIRST_CHUNK;
+            }
+            for (int plain = 0; i < to && (plain < RESUME || s == null || to - i < BULK_MIN); ) {
+                char c = text.charAt(i);
+                if (AsciiRuns.isPlain(c)) {
+                    plain++;
+                    out.append(c);
+                    i++;
+                } else if (isPair(text, i, to, c)) {
+                    plain = 0;
+                    out.appendCodePoint(Character.toCodePoint(c, text.charAt(i + 1)));
+                    i += 2;
+                } else if (escapes(c)) {
+                    plain = 0;
+                    appendEscape(out, c);
+                    i++;
+                } else {
+                    plain = 0;
+                    out.appendUtf8(c);
+                    i++;
+                }
             }
         }
-        out.append(text, start, n);
+    }
+
+    /** Whether {@code text[i]}, which is {@code c}, starts a surrogate pair within {@code to}. */
+    private static boolean isPair(CharSequence text, int i, int to, char c) {
+        return Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1));
+    }
+
+    /** Whether a character that is neither plain nor part of a pair is escaped. */
+    private static boolean escapes(char c) {
+        return c < 0x20 || c == '\\' || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029
+                || Character.isSurrogate(c);
+    }
+
+    /** The escape of {@code c}; see {@link #appendEscape(LineBytes, char)}, which writes the same. */
+    private static void appendEscape(StringBuilder out, char c) {
+        switch (c) {
+            case '\\' -> out.append("\\\\");
+            case '\n' -> out.append("\\n");
+            case '\r' -> out.append("\\r");
+            default -> out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                    .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+        }
+    }
+
+    /** The escape of {@code c}, as bytes; see {@link #appendEscape(StringBuilder, char)}, which writes the same. */
+    private static void appendEscape(LineBytes out, char c) {
+        out.append('\\');
+        switch (c) {
+            case '\\' -> out.append('\\');
+            case '\n' -> out.append('n');
+            case '\r' -> out.append('r');
+            default -> {
+                out.append('u');
+                out.append(HEX[(c >> 12) & 0xF]);
+                out.append(HEX[(c >> 8) & 0xF]);
+                out.append(HEX[(c >> 4) & 0xF]);
+                out.append(HEX[c & 0xF]);
+            }
+        }
     }
 
     /**

@@ -21,19 +21,31 @@ public final class MasterLineFormat {
     public static final String SESSION_KEY = "session_id";
 
     private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(256));
+    /** Per thread: the line {@link #format} and {@link #message} build before they decode it. */
+    private static final ThreadLocal<LineBytes> LINES = ThreadLocal.withInitial(LineBytes::new);
+    /** Scratch buffers that grew past this are not kept by the thread. */
+    private static final int MAX_KEPT = 64 * 1024;
 
     private MasterLineFormat() {
     }
 
     /** The whole line for {@code entry}, with its trailing {@code \n}. */
     public static String format(LogEntry entry) {
-        StringBuilder out = new StringBuilder(128);
-        appendLine(out, entry);
-        return out.toString();
+        LineBytes line = line();
+        appendLine(line, entry);
+        return done(line);
     }
 
     /** Appends the whole line for {@code entry}, with its trailing {@code \n}. */
     public static void appendLine(StringBuilder out, LogEntry entry) {
+        out.append(format(entry));
+    }
+
+    /**
+     * Appends the whole line for {@code entry}, with its trailing {@code \n}, as the UTF-8 bytes the master log holds:
+     * the one place a line is written, which the other methods decode.
+     */
+    public static void appendLine(LineBytes out, LogEntry entry) {
         UtcTimestamps.append(out, entry.timestamp());
         out.append('|');
         FieldSanitizer.appendSanitized(out, entry.eventType());
@@ -49,57 +61,81 @@ public final class MasterLineFormat {
      * that writes the line, then unescaped, so the two cannot drift apart.
      */
     public static String message(LogEntry entry) {
-        StringBuilder escaped = new StringBuilder(64);
-        appendEscapedMessage(escaped, entry);
-        return LineEscaper.unescape(escaped);
+        LineBytes line = line();
+        appendEscapedMessage(line, entry);
+        return LineEscaper.unescape(done(line));
+    }
+
+    private static LineBytes line() {
+        LineBytes line = LINES.get();
+        line.clear();
+        return line;
+    }
+
+    private static String done(LineBytes line) {
+        String text = line.toString();
+        if (line.capacity() > MAX_KEPT) {
+            LINES.remove(); // do not pin a huge buffer to the thread
+        }
+        return text;
     }
 
     /**
      * The message: the entry's text, its key-values as {@code key=value} tokens (the session first unless the entry
      * carries {@code session_id}), then {@code " - SimpleName: message"} for an error; escaped as it is appended: the
-     * text (which may be large) directly, each small token through a scratch buffer.
+     * text (which may be large) and plain values directly, each quoted token through a scratch buffer.
      */
-    private static void appendEscapedMessage(StringBuilder out, LogEntry entry) {
+    private static void appendEscapedMessage(LineBytes out, LogEntry entry) {
         int start = out.length();
         KeyValueFormat.appendText(out, entry.message());
         List<KeyValue> kvs = entry.keyValues();
         StringBuilder token = null;
         if (entry.sessionId() != null && entry.value(SESSION_KEY) == null) {
-            token = SCRATCH.get();
-            token.setLength(0);
-            KeyValueFormat.appendToken(token, SESSION_KEY, entry.sessionId());
-            appendPart(out, start, token, ' ');
+            token = appendToken(out, start, SESSION_KEY, entry.sessionId(), token);
         }
         for (int i = 0, n = kvs.size(); i < n; i++) {
             KeyValue kv = kvs.get(i);
-            if (token == null) {
-                token = SCRATCH.get();
-            }
-            token.setLength(0);
-            KeyValueFormat.appendToken(token, kv.key(), kv.value());
-            appendPart(out, start, token, ' ');
+            token = appendToken(out, start, kv.key(), kv.value(), token);
         }
         ErrorInfo error = entry.error();
         if (error != null) {
             if (out.length() > start) {
-                out.append(" - ");
+                out.append(' ');
+                out.append('-');
+                out.append(' ');
             }
             KeyValueFormat.appendText(out, error.simpleName());
             if (error.message() != null) {
-                out.append(": ");
+                out.append(':');
+                out.append(' ');
                 KeyValueFormat.appendText(out, error.message());
             }
         }
-        if (token != null && token.capacity() > 64 * 1024) {
+        if (token != null && token.capacity() > MAX_KEPT) {
             SCRATCH.remove(); // do not pin a huge buffer to the thread
         }
     }
 
-    private static void appendPart(StringBuilder out, int start, CharSequence part, char separator) {
+    /**
+     * Appends {@code key=value}, line-escaped, after a space unless it is the first part of the message: a value
+     * that needs no quotes straight from the strings (the key is sanitized, so only the value can need escaping), a
+     * quoted one through {@code token}, the thread's scratch buffer, which is returned.
+     */
+    private static StringBuilder appendToken(LineBytes out, int start, String key, String value, StringBuilder token) {
         if (out.length() > start) {
-            out.append(separator);
+            out.append(' ');
         }
-        LineEscaper.appendEscaped(out, part);
+        if (!KeyValueFormat.needsQuotes(value)) {
+            FieldSanitizer.appendSanitized(out, key);
+            out.append('=');
+            LineEscaper.appendEscaped(out, value, 0, value.length());
+            return token;
+        }
+        StringBuilder t = token != null ? token : SCRATCH.get();
+        t.setLength(0);
+        KeyValueFormat.appendToken(t, key, value);
+        LineEscaper.appendEscaped(out, t, 0, t.length());
+        return t;
     }
 
     /**

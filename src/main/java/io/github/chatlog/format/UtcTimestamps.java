@@ -30,8 +30,27 @@ public final class UtcTimestamps {
     }
 
     public static void append(StringBuilder out, long epochMillis) {
-        long second = Math.floorDiv(epochMillis, 1000);
         int millis = (int) Math.floorMod(epochMillis, 1000);
+        out.append(secondPrefix(epochMillis))
+                .append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10))
+                .append('Z');
+    }
+
+    /** Appends the timestamp of {@code epochMillis}, as {@link #append(StringBuilder, long)} does. */
+    static void append(LineBytes out, long epochMillis) {
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        out.appendAscii(secondPrefix(epochMillis));
+        out.append((char) ('0' + millis / 100));
+        out.append((char) ('0' + millis / 10 % 10));
+        out.append((char) ('0' + millis % 10));
+        out.append('Z');
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss.} of the second {@code epochMillis} falls in. */
+    private static String secondPrefix(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
         SecondCache cache = CACHE.get();
         if (cache.second != second || cache.prefix == null) {
             LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
@@ -45,11 +64,7 @@ public final class UtcTimestamps {
             cache.prefix = p.toString();
             cache.second = second;
         }
-        out.append(cache.prefix)
-                .append((char) ('0' + millis / 100))
-                .append((char) ('0' + millis / 10 % 10))
-                .append((char) ('0' + millis % 10))
-                .append('Z');
+        return cache.prefix;
     }
 
     /** Whether {@code s} from {@code offset} is a timestamp of exactly this form (digits checked, not calendar). */

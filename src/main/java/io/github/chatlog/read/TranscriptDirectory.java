@@ -19,9 +19,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -85,16 +88,31 @@ public final class TranscriptDirectory implements ConversationSource {
         return files();
     }
 
-    /** Live file -> its parts, oldest first (the live file last when it exists). */
+    /**
+     * Live file -> its parts, oldest first (the live file last when it exists), in the order of the live files' paths.
+     * The names come in path order, so the live files mostly do too: they are sorted only when they do not.
+     */
     private Map<Path, List<Path>> files() {
-        Map<Path, List<SessionFileNames.Name>> byLive = new TreeMap<>();
-        for (Path p : layout.transcriptFiles()) {
-            SessionFileNames.Name name = layout.transcriptName(p);
-            byLive.computeIfAbsent(name.live(), k -> new ArrayList<>()).add(name);
+        Map<Path, List<SessionFileNames.Name>> byLive = new LinkedHashMap<>();
+        Path previous = null;
+        boolean sorted = true;
+        for (SessionFileNames.Name name : layout.transcriptNamesInPathOrder()) {
+            List<SessionFileNames.Name> parts = byLive.get(name.live());
+            if (parts == null) {
+                parts = new ArrayList<>(1);
+                byLive.put(name.live(), parts);
+                sorted &= previous == null || previous.compareTo(name.live()) < 0;
+                previous = name.live();
+            }
+            parts.add(name);
         }
-        Map<Path, List<Path>> out = new TreeMap<>();
+        Map<Path, List<Path>> out = sorted ? new LinkedHashMap<>() : new TreeMap<>();
         for (Map.Entry<Path, List<SessionFileNames.Name>> e : byLive.entrySet()) {
             List<SessionFileNames.Name> parts = e.getValue();
+            if (parts.size() == 1 && parts.get(0).part() == 0) {
+                out.put(e.getKey(), List.of(parts.get(0).file())); // the common case: a live file without parts
+                continue;
+            }
             parts.sort(Comparator.comparingInt(SessionFileNames.Name::part)); // the live file (part 0) is moved last
             List<Path> files = new ArrayList<>(parts.size());
             Path live = null;
@@ -247,6 +265,64 @@ public final class TranscriptDirectory implements ConversationSource {
             if (quickLook.test(raw)) {
                 action.accept(parse(e.getKey(), e.getValue(), new String(raw, StandardCharsets.UTF_8)));
             }
+        }
+    }
+
+    /**
+     * Like {@link #forEachMatching(java.util.function.Predicate, java.util.function.Consumer)}, on up to
+     * {@code threads} threads (the calling one among them): each transcript that passes {@code quickLook} is handed to
+     * {@code action} with its index in file-name order, the order the one-thread walk hands them over in, from
+     * whichever thread read it, so {@code action} must be safe to call from several threads at once. Each thread reads
+     * one transcript at a time: memory holds at most {@code threads} of them. The first failure stops the walk and is
+     * thrown once every thread has stopped.
+     */
+    void forEachMatching(java.util.function.Predicate<byte[]> quickLook, int threads,
+                         java.util.function.ObjIntConsumer<Transcript> action) {
+        List<Map.Entry<Path, List<Path>>> all = new ArrayList<>(files().entrySet());
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable walk = () -> {
+            for (int i = next.getAndIncrement(); i < all.size() && failure.get() == null; i = next.getAndIncrement()) {
+                try {
+                    Map.Entry<Path, List<Path>> e = all.get(i);
+                    byte[] raw = bytes(e.getValue());
+                    if (quickLook.test(raw)) {
+                        action.accept(parse(e.getKey(), e.getValue(), new String(raw, StandardCharsets.UTF_8)), i);
+                    }
+                } catch (RuntimeException | Error t) {
+                    failure.compareAndSet(null, t);
+                }
+            }
+        };
+        int helpers = Math.max(0, Math.min(threads, all.size()) - 1);
+        List<Thread> started = new ArrayList<>(helpers);
+        for (int k = 0; k < helpers; k++) {
+            Thread t = new Thread(walk, "chatlog-read-" + (k + 1));
+            t.setDaemon(true); // a walk left behind never keeps the process alive
+            t.start();
+            started.add(t);
+        }
+        walk.run();
+        boolean interrupted = false;
+        for (Thread t : started) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, new UncheckedIOException(new java.io.InterruptedIOException(
+                            "interrupted while reading transcripts")));
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        } else if (t instanceof Error err) {
+            throw err;
         }
     }
 

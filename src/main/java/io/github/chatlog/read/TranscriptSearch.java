@@ -8,12 +8,17 @@ import io.github.chatlog.store.EventStore;
 import io.github.chatlog.store.StoreConnections;
 import io.github.chatlog.store.StoreRecord;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.regex.Pattern;
 
@@ -51,22 +56,44 @@ public final class TranscriptSearch {
                 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
-    /** Searches the transcript files; reads every file, parses only those whose text contains the query. */
+    /**
+     * Searches the transcript files; reads every file, parses only those whose text contains the query. The files
+     * are read, looked at and parsed on as many threads as there are processors.
+     */
     public static List<Hit> files(TranscriptDirectory dir, String query, String role, long since, int limit) {
+        return files(dir, query, role, since, limit, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@link #files(TranscriptDirectory, String, String, long, int)} on up to {@code threads} threads: the same hits in
+     * the same order whatever their number. An entry's place in the walk (its file's index in file-name order, then
+     * its index in the file) ranks it among entries of the same second and session, exactly as the running count of
+     * a one-thread walk did; the newest {@code limit} are kept as they come, since their order is total.
+     */
+    static List<Hit> files(TranscriptDirectory dir, String query, String role, long since, int limit, int threads) {
         Pattern literal = matcher(query);
         PriorityQueue<Ranked> newest = new PriorityQueue<>(OLDEST_FIRST);
-        long[] order = {0};
-        dir.forEachMatching(quickLook(query), t -> {
+        dir.forEachMatching(quickLook(query), threads, (t, file) -> {
+            List<Ranked> found = new ArrayList<>();
+            long entry = 0;
             for (LogEntry e : t.entries()) {
-                order[0]++;
+                entry++;
                 String text = EntryText.of(e);
                 if (e.timestamp() < since || (role != null && !role.equals(EntryText.role(e)))
                         || !literal.matcher(text).find()) {
                     continue;
                 }
-                newest.add(new Ranked(new Hit(e.timestamp(), EntryText.role(e), text, t.sessionId(), t.file()), order[0]));
-                if (newest.size() > limit) {
-                    newest.poll();
+                found.add(new Ranked(new Hit(e.timestamp(), EntryText.role(e), text, t.sessionId(), t.file()),
+                        ((long) file << 32) | entry));
+            }
+            if (!found.isEmpty()) {
+                synchronized (newest) {
+                    for (Ranked r : found) {
+                        newest.add(r);
+                        if (newest.size() > limit) {
+                            newest.poll();
+                        }
+                    }
                 }
             }
         });
@@ -96,36 +123,68 @@ public final class TranscriptSearch {
         if (!verbatim) {
             return raw -> true;
         }
-        List<String> words = new ArrayList<>();
+        List<byte[][]> words = new ArrayList<>(); // each word as lower and upper case bytes
         for (String w : query.split(" ")) {
             if (!w.isEmpty() && !w.equals("-")) {
-                words.add(w);
+                words.add(new byte[][]{w.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
+                        w.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII)});
             }
         }
-        return raw -> words.stream().allMatch(w -> containsIgnoringAsciiCase(raw, w));
-    }
-
-    private static boolean containsIgnoringAsciiCase(byte[] raw, String word) {
-        byte[] lower = word.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] upper = word.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte l0 = lower[0];
-        byte u0 = upper[0];
-        int last = raw.length - lower.length;
-        outer:
-        for (int i = 0; i <= last; i++) {
-            byte b = raw[i];
-            if (b != l0 && b != u0) {
-                continue;
-            }
-            for (int j = 1; j < lower.length; j++) {
-                byte c = raw[i + j];
-                if (c != lower[j] && c != upper[j]) {
-                    continue outer;
+        return raw -> {
+            for (byte[][] w : words) {
+                if (!containsIgnoringAsciiCase(raw, w[0], w[1])) {
+                    return false;
                 }
             }
             return true;
+        };
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    /**
+     * Whether {@code raw} holds the word whose bytes are {@code lower} in lower case and {@code upper} in upper case,
+     * each byte in either case. Where its first byte may be is found eight bytes at a time (a letter's two cases
+     * differ only in bit 5, so one test with that bit set finds both); each such place is then compared.
+     */
+    static boolean containsIgnoringAsciiCase(byte[] raw, byte[] lower, byte[] upper) {
+        int last = raw.length - lower.length;
+        byte first = lower[0];
+        long fold = first != upper[0] ? 0x2020202020202020L : 0; // a letter: lower case is upper case with bit 5
+        long wanted = (first & 0xFFL) * ONES;
+        int i = 0;
+        for (; i <= last && i + 8 <= raw.length; i += 8) {
+            long x = ((long) LONGS.get(raw, i) | fold) ^ wanted;
+            long found = (x - ONES) & ~x & HIGH; // every byte equal to the first, and maybe some after one
+            while (found != 0) {
+                int at = i + (Long.numberOfTrailingZeros(found) >>> 3);
+                if (at > last) {
+                    return false;
+                }
+                if (matchesAt(raw, at, lower, upper)) {
+                    return true;
+                }
+                found &= found - 1;
+            }
+        }
+        for (; i <= last; i++) {
+            if (matchesAt(raw, i, lower, upper)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    private static boolean matchesAt(byte[] raw, int at, byte[] lower, byte[] upper) {
+        for (int j = 0; j < lower.length; j++) {
+            byte c = raw[at + j];
+            if (c != lower[j] && c != upper[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
