@@ -54,7 +54,7 @@ public final class ConversationExport {
     }
 
     /**
-     * {@link #export(String, TranscriptDirectory, Predicate, String, int, Predicate, Writer)} over any source of
+     * {@link #export(String, ConversationSource, Predicate, String, int, Predicate, Writer)} over any source of
      * transcripts that hands them over one at a time, such as the conversations of a store.
      */
     public static Counts export(String format, Consumer<Consumer<TranscriptDirectory.Transcript>> transcripts,
