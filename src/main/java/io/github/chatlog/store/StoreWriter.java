@@ -264,12 +264,24 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    /** Writing works again: says after how long, and what was dropped meanwhile (which counts as reported). */
+    /**
+     * Writing works again: says after how long, and what was dropped that no report has counted yet (drops during the
+     * failure, and drops before it that the rate guard held back), which then counts as reported. Never says "nothing"
+     * while drops are unreported: the close's last word only reports what this did not.
+     */
     private synchronized void reportResumed(long failedMs, long droppedBefore) {
         long total = dropped.get();
-        long meanwhile = total - droppedBefore;
-        status.warn("writing to " + shownUrl + " again after " + failedMs + " ms" + (meanwhile > 0 ? "; " + meanwhile
-                + " events were dropped meanwhile (queue full), " + total + " in all" : "; nothing was dropped"));
+        long unreported = total - droppedReported;
+        String what;
+        if (unreported > 0) {
+            what = unreported + " events were not stored since the last report (queue full or database failing), "
+                    + total + " in all";
+        } else if (total > droppedBefore) {
+            what = (total - droppedBefore) + " events were dropped meanwhile (reported), " + total + " in all";
+        } else {
+            what = total == 0 ? "nothing was dropped" : "none were dropped meanwhile, " + total + " in all";
+        }
+        status.warn("writing to " + shownUrl + " again after " + failedMs + " ms; " + what);
         droppedReported = total;
     }
 
