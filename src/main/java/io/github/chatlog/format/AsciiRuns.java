@@ -80,9 +80,16 @@ final class AsciiRuns {
         int i = from;
         int end = from + n;
         for (; i + 32 <= end; i += 32) {
-            long all = plain((long) LONGS.get(bytes, i)) & plain((long) LONGS.get(bytes, i + 8))
-                    & plain((long) LONGS.get(bytes, i + 16)) & plain((long) LONGS.get(bytes, i + 24));
-            if (all != HIGH) {
+            // 32 bytes with the cheapest test that holds for a whole block: none 0x7F or above, then (so that
+            // nothing carries) all at least 0x20 and none a backslash; the first that is not is found word by word
+            long w0 = (long) LONGS.get(bytes, i);
+            long w1 = (long) LONGS.get(bytes, i + 8);
+            long w2 = (long) LONGS.get(bytes, i + 16);
+            long w3 = (long) LONGS.get(bytes, i + 24);
+            long high = highOrDel(w0) | highOrDel(w1) | highOrDel(w2) | highOrDel(w3);
+            long printable = printableNoBackslash(w0) & printableNoBackslash(w1) & printableNoBackslash(w2)
+                    & printableNoBackslash(w3);
+            if (((high | ~printable) & HIGH) != 0) {
                 break;
             }
         }
@@ -98,6 +105,19 @@ final class AsciiRuns {
             }
         }
         return i - from;
+    }
+
+    /** The high bit set in a byte of 0x7F or above (and maybe in the bytes after one of 0xFF). */
+    private static long highOrDel(long w) {
+        return w | (w + ONES);
+    }
+
+    /**
+     * The high bit set in each byte of at least 0x20 that is no backslash, provided that no byte is 0x7F or above
+     * (then nothing carries from one byte into the next).
+     */
+    private static long printableNoBackslash(long w) {
+        return (w + 0x6060606060606060L) & ((w ^ 0x5C5C5C5C5C5C5C5CL) + LOW7);
     }
 
     /**
