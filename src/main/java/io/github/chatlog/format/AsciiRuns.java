@@ -29,11 +29,17 @@ final class AsciiRuns {
     private static final long HIGH = 0x8080808080808080L;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
-    private final char[] chars = new char[CHUNK];
-    private final CharBuffer in = CharBuffer.wrap(chars);
+    /**
+     * The first size of the buffers below, which grow to {@link #CHUNK} only for a thread that meets long texts (a
+     * virtual thread per request that logs a short message pays for little).
+     */
+    private static final int FIRST_SIZE = 128;
+
+    private char[] chars = new char[FIRST_SIZE];
+    private CharBuffer in = CharBuffer.wrap(chars);
     private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
     /** Where a run is narrowed when the caller only wants its length. */
-    private final byte[] scratch = new byte[CHUNK];
+    private byte[] scratch = new byte[FIRST_SIZE];
     private byte[] target;
     private ByteBuffer out;
 
@@ -51,6 +57,9 @@ final class AsciiRuns {
 
     /** The length of the run of plain characters {@code text[from, to)} starts with ({@code to - from <= CHUNK}). */
     int plainRun(String text, int from, int to) {
+        if (to - from > scratch.length) {
+            scratch = new byte[CHUNK];
+        }
         return copyPlainRun(text, from, to, scratch, 0);
     }
 
@@ -63,6 +72,10 @@ final class AsciiRuns {
         int len = to - from;
         if (len <= 0) {
             return 0;
+        }
+        if (len > chars.length) {
+            chars = new char[CHUNK];
+            in = CharBuffer.wrap(chars);
         }
         text.getChars(from, to, chars, 0);
         if (dst != target) {
