@@ -29,11 +29,17 @@ final class AsciiRuns {
     private static final long HIGH = 0x8080808080808080L;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
-    private final char[] chars = new char[CHUNK];
-    private final CharBuffer in = CharBuffer.wrap(chars);
+    /**
+     * The first size of the buffers below, which grow to {@link #CHUNK} only for a thread that meets long texts (a
+     * virtual thread per request that logs a short message pays for little).
+     */
+    private static final int FIRST_SIZE = 128;
+
+    private char[] chars = new char[FIRST_SIZE];
+    private CharBuffer in = CharBuffer.wrap(chars);
     private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
     /** Where a run is narrowed when the caller only wants its length. */
-    private final byte[] scratch = new byte[CHUNK];
+    private byte[] scratch = new byte[FIRST_SIZE];
     private byte[] target;
     private ByteBuffer out;
 
@@ -51,6 +57,9 @@ final class AsciiRuns {
 
     /** The length of the run of plain characters {@code text[from, to)} starts with ({@code to - from <= CHUNK}). */
     int plainRun(String text, int from, int to) {
+        if (to - from > scratch.length) {
+            scratch = new byte[CHUNK];
+        }
         return copyPlainRun(text, from, to, scratch, 0);
     }
 
@@ -63,6 +72,10 @@ final class AsciiRuns {
         int len = to - from;
         if (len <= 0) {
             return 0;
+        }
+        if (len > chars.length) {
+            chars = new char[CHUNK];
+            in = CharBuffer.wrap(chars);
         }
         text.getChars(from, to, chars, 0);
         if (dst != target) {
@@ -80,9 +93,16 @@ final class AsciiRuns {
         int i = from;
         int end = from + n;
         for (; i + 32 <= end; i += 32) {
-            long all = plain((long) LONGS.get(bytes, i)) & plain((long) LONGS.get(bytes, i + 8))
-                    & plain((long) LONGS.get(bytes, i + 16)) & plain((long) LONGS.get(bytes, i + 24));
-            if (all != HIGH) {
+            // 32 bytes with the cheapest test that holds for a whole block: none 0x7F or above, then (so that
+            // nothing carries) all at least 0x20 and none a backslash; the first that is not is found word by word
+            long w0 = (long) LONGS.get(bytes, i);
+            long w1 = (long) LONGS.get(bytes, i + 8);
+            long w2 = (long) LONGS.get(bytes, i + 16);
+            long w3 = (long) LONGS.get(bytes, i + 24);
+            long high = highOrDel(w0) | highOrDel(w1) | highOrDel(w2) | highOrDel(w3);
+            long printable = printableNoBackslash(w0) & printableNoBackslash(w1) & printableNoBackslash(w2)
+                    & printableNoBackslash(w3);
+            if (((high | ~printable) & HIGH) != 0) {
                 break;
             }
         }
@@ -98,6 +118,19 @@ final class AsciiRuns {
             }
         }
         return i - from;
+    }
+
+    /** The high bit set in a byte of 0x7F or above (and maybe in the bytes after one of 0xFF). */
+    private static long highOrDel(long w) {
+        return w | (w + ONES);
+    }
+
+    /**
+     * The high bit set in each byte of at least 0x20 that is no backslash, provided that no byte is 0x7F or above
+     * (then nothing carries from one byte into the next).
+     */
+    private static long printableNoBackslash(long w) {
+        return (w + 0x6060606060606060L) & ((w ^ 0x5C5C5C5C5C5C5C5CL) + LOW7);
     }
 
     /**

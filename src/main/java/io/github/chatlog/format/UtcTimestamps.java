@@ -30,7 +30,7 @@ public final class UtcTimestamps {
     }
 
     public static void append(StringBuilder out, long epochMillis) {
-        int millis = (int) Math.floorMod(epochMillis, 1000);
+        int millis = Math.floorMod(epochMillis, 1000);
         out.append(secondPrefix(epochMillis))
                 .append((char) ('0' + millis / 100))
                 .append((char) ('0' + millis / 10 % 10))
@@ -40,7 +40,7 @@ public final class UtcTimestamps {
 
     /** Appends the timestamp of {@code epochMillis}, as {@link #append(StringBuilder, long)} does. */
     static void append(LineBytes out, long epochMillis) {
-        int millis = (int) Math.floorMod(epochMillis, 1000);
+        int millis = Math.floorMod(epochMillis, 1000);
         out.appendAscii(secondPrefix(epochMillis));
         out.append((char) ('0' + millis / 100));
         out.append((char) ('0' + millis / 10 % 10));
