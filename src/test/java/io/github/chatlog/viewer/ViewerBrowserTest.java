@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -162,16 +163,23 @@ class ViewerBrowserTest {
      * click whose handler replaces the element itself reports it stale afterwards: that click happened.
      */
     static void click(By by) {
-        WebElement e = new WebDriverWait(driver, DEADLINE).withMessage("find " + by)
+        new WebDriverWait(driver, DEADLINE).withMessage("click " + by)
                 .ignoring(StaleElementReferenceException.class).until(d -> {
                     WebElement found = d.findElement(by);
-                    return found.isDisplayed() ? found : null;
+                    if (!found.isDisplayed()) {
+                        return false;
+                    }
+                    try {
+                        found.click();
+                    } catch (ElementNotInteractableException notYet) {
+                        // shown but not yet where a click reaches it (still laid out, or covered): look again;
+                        // the driver refuses before it clicks, so nothing was clicked
+                        return false;
+                    } catch (StaleElementReferenceException replacedByTheClick) {
+                        // the handler re-rendered it
+                    }
+                    return true;
                 });
-        try {
-            e.click();
-        } catch (StaleElementReferenceException replacedByTheClick) {
-            // the handler re-rendered it
-        }
     }
 
     @Test

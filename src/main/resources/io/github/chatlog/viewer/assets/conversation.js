@@ -121,9 +121,13 @@
         latest: CL.el('button', {type: 'button', class: 'quiet', id: 'jump-latest', text: 'Jump to latest',
           onclick: function () { jump(true); }})
       };
-      CL.append(CL.clear(before), [buttons.earlier, buttons.first]);
-      CL.append(CL.clear(after), [buttons.later, buttons.latest]);
+      CL.append(CL.clear(before), [buttons.earlier]);
+      CL.append(CL.clear(after), [buttons.later]);
+      // the jumps sit in the toolbar: reachable without scrolling, where reaching the end would load the next page
+      CL.append(CL.clear(document.getElementById('jumps')), [buttons.first, buttons.latest]);
     }
+    buttons.first.hidden = lo <= 0;
+    buttons.latest.hidden = hi >= total;
     before.hidden = lo <= 0;
     buttons.earlier.textContent = 'Load earlier entries (' + CL.num(lo) + ' more)';
     after.hidden = hi >= total;
@@ -230,7 +234,8 @@
         CL.el('span', {class: c.errors > 0 ? 'bad' : '', text: CL.num(c.errors) + ' errors'}),
         c.file ? ' · ' + c.file : ''
       ]),
-      CL.el('div', {class: 'toolbar'}, [select, CL.el('span', {class: 'spacer'}), exports])
+      CL.el('div', {class: 'toolbar'}, [select, CL.el('span', {id: 'jumps', class: 'jumps'}),
+        CL.el('span', {class: 'spacer'}), exports])
     ]);
   }
 
