@@ -57,6 +57,7 @@ public final class DirectoryLock {
     private final long[] lingeringSince = new long[SLOTS];      // System.nanoTime() of that unlock; by inProcess
     private final java.util.concurrent.atomic.AtomicInteger lingeringSlots = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread releaser;
+    private volatile boolean releaserAsleep; // parked until some slot is kept: only then does an unlock wake it
     private volatile boolean closed;
     private final Object channelGuard = new Object();
     private FileChannel channel; // guarded by channelGuard; reopened when an interrupt closed it
@@ -203,7 +204,8 @@ public final class DirectoryLock {
                         && (long) LONGS.getVolatile(counters, slot * SLOT_BYTES + WANTED) <= 0) {
                     lingering[slot] = held;
                     lingeringSince[slot] = System.nanoTime();
-                    if (lingeringSlots.getAndIncrement() == 0) {
+                    // a write after a write finds the releaser polling already: no wake-up (a system call) per write
+                    if (lingeringSlots.getAndIncrement() == 0 && releaserAsleep) {
                         LockSupport.unpark(releaser);
                     }
                 } else {
@@ -245,7 +247,12 @@ public final class DirectoryLock {
     private void releaseWanted() {
         while (!closed) {
             if (lingeringSlots.get() <= 0) {
-                LockSupport.park(this);
+                releaserAsleep = true;
+                // looked at again after saying so: an unlock either sees it asleep or is seen here
+                if (lingeringSlots.get() <= 0 && !closed) {
+                    LockSupport.park(this);
+                }
+                releaserAsleep = false;
                 continue;
             }
             LockSupport.parkNanos(1_000_000L);
