@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Retention across all session files of a chats directory (transcripts and their archives), which Logback's
- * SiftingAppender does not offer: files not modified for {@code maxHistoryDays} days are deleted, then the oldest while
- * all of them take more than {@code totalSizeCap} bytes. Zero means no limit.
+ * Retention across all session files of a chats directory (transcripts and their archives, as its file name pattern
+ * names them), which Logback's SiftingAppender does not offer: files not modified for {@code maxHistoryDays} days are
+ * deleted, then the oldest while all of them take more than {@code totalSizeCap} bytes. Zero means no limit.
  *
  * <p>Never touches a file that may be open: not this process's open files ({@code open}), and not one modified within
  * {@code openWindowMillis} (the appender's idle timeout), which may be open in another process writing the same
@@ -23,13 +23,16 @@ import java.util.Set;
  */
 public final class SessionRetention {
 
+    private final SessionFileNames names;
     private final Path directory;
     private final int maxHistoryDays;
     private final long totalSizeCap;
     private final long openWindowMillis;
 
-    public SessionRetention(Path directory, int maxHistoryDays, long totalSizeCap, long openWindowMillis) {
-        this.directory = directory;
+    /** Retention over the files {@code names} makes (and their rolled and compressed parts), whatever the pattern. */
+    public SessionRetention(SessionFileNames names, int maxHistoryDays, long totalSizeCap, long openWindowMillis) {
+        this.names = names;
+        this.directory = names.directory();
         this.maxHistoryDays = maxHistoryDays;
         this.totalSizeCap = totalSizeCap;
         this.openWindowMillis = openWindowMillis;
@@ -51,11 +54,11 @@ public final class SessionRetention {
         }
         List<Candidate> files = new ArrayList<>();
         long[] total = {0};
-        Files.walkFileTree(directory, Set.of(), 8, new SimpleFileVisitor<>() {
+        Files.walkFileTree(directory, Set.of(), names.depth(), new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String name = file.getFileName().toString();
-                if (attrs.isRegularFile() && (name.endsWith(".log") || name.endsWith(".log.gz")) && !open.contains(file)) {
+                // what the pattern made, read back by the code that names it: a custom pattern's files too
+                if (attrs.isRegularFile() && !open.contains(file) && names.parse(file) != null) {
                     total[0] += attrs.size();
                     if (nowMillis - attrs.lastModifiedTime().toMillis() >= openWindowMillis) {
                         files.add(new Candidate(file, attrs.lastModifiedTime().toMillis(), attrs.size()));

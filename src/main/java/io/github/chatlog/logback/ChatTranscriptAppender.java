@@ -136,7 +136,7 @@ public class ChatTranscriptAppender extends UnsynchronizedAppenderBase<ILoggingE
         FileSettings settings = FileSettings.DEFAULTS.withMaxFileSize(maxBytes).withImmediateFlush(immediateFlush)
                 .withSync(syncMode).withModes(modes);
         router = new TranscriptRouter(names, transcriptFormat, settings, Compression.GZIP, openFiles, idleMs,
-                new SessionRetention(names.directory(), maxHistory, capBytes, idleMs), defaultSession, status, clock);
+                new SessionRetention(names, maxHistory, capBytes, idleMs), defaultSession, status, clock);
         try {
             router.start();
             names.describe(modes, timeZone != null && !timeZone.isBlank()); // how readers learn a custom pattern

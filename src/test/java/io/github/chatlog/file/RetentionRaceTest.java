@@ -62,7 +62,7 @@ class RetentionRaceTest {
         clock.millis.set(System.currentTimeMillis() + 60_000); // retention compares it with the files' real times
         SessionFileNames names = new SessionFileNames(logs.resolve("chats"), "chat_%session.log", ZoneOffset.UTC);
         TranscriptRouter router = new TranscriptRouter(names, TranscriptFormat.named("text", ZoneOffset.UTC),
-                FileSettings.DEFAULTS, Compression.GZIP, 16, 3_600_000, new SessionRetention(names.directory(), 0, 1, 0),
+                FileSettings.DEFAULTS, Compression.GZIP, 16, 3_600_000, new SessionRetention(names, 0, 1, 0),
                 "default", status, clock);
         router.start();
         Thread[] writer = new Thread[1];
@@ -140,7 +140,8 @@ class RetentionRaceTest {
         int[] deleted = {-1};
         Thread retention = new Thread(() -> {
             try {
-                deleted[0] = new SessionRetention(chats, 7, 0, 0).apply(System.currentTimeMillis(), java.util.Set.of(), lock);
+                SessionFileNames names = new SessionFileNames(chats, "chat_%session.log", ZoneOffset.UTC);
+                deleted[0] = new SessionRetention(names, 7, 0, 0).apply(System.currentTimeMillis(), java.util.Set.of(), lock);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.LoggerContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.MDC;
 
 import java.io.InputStream;
@@ -70,6 +72,7 @@ class SessionLifecycleTest {
                 case "maxFileSize" -> a.setMaxFileSize(settings[i + 1]);
                 case "maxHistory" -> a.setMaxHistory(Integer.parseInt(settings[i + 1]));
                 case "totalSizeCap" -> a.setTotalSizeCap(settings[i + 1]);
+                case "fileNamePattern" -> a.setFileNamePattern(settings[i + 1]);
                 default -> throw new IllegalArgumentException(settings[i]);
             }
         }
@@ -165,26 +168,33 @@ class SessionLifecycleTest {
         assertTrue(Files.size(dir.resolve("chat_long.log")) <= 2048);
     }
 
-    @Test
-    void retentionDeletesOldAndOversizedSessionFilesButNeverOpenOnes(@TempDir Path dir) throws Exception {
-        appender(dir, "maxHistory", "7");
+    /** Retention selects the files the configured pattern makes, read back by the code that names them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"chat_%session.log", "talks/%session.jsonl"})
+    void retentionDeletesOldAndOversizedSessionFilesButNeverOpenOnes(String pattern, @TempDir Path dir) throws Exception {
+        appender(dir, "maxHistory", "7", "fileNamePattern", pattern);
         // an open session whose file looks 30 days old: only being open keeps it
         say("live", "user", "I am open");
-        Path live = dir.resolve("chat_live.log");
+        Path live = dir.resolve(pattern.replace("%session", "live"));
         Files.setLastModifiedTime(live, FileTime.from(Instant.now().minusSeconds(30 * 86_400)));
-        Path old = Files.writeString(dir.resolve("chat_old.log"), "old");
+        Path old = Files.writeString(dir.resolve(pattern.replace("%session", "old")), "old");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(10 * 86_400)));
-        Path oldArchive = Files.writeString(dir.resolve("chat_old.1.log.gz"), "old");
+        // a rolled part, as the sink names it: chat_old.1.log.gz, talks/old.jsonl.1.log.gz
+        String base = old.getFileName().toString().replaceFirst("\\.log$", "");
+        Path oldArchive = Files.writeString(old.resolveSibling(base + ".1.log.gz"), "old");
         Files.setLastModifiedTime(oldArchive, FileTime.from(Instant.now().minusSeconds(9 * 86_400)));
-        Path recent = Files.writeString(dir.resolve("chat_recent.log"), "recent");
-        Path other = Files.writeString(dir.resolve("notes.txt"), "not a transcript");
+        Path recent = Files.writeString(dir.resolve(pattern.replace("%session", "recent")), "recent");
+        Path other = Files.writeString(live.resolveSibling("notes.txt"), "not a transcript");
         Files.setLastModifiedTime(other, FileTime.from(Instant.now().minusSeconds(100 * 86_400)));
+        Path otherLog = Files.writeString(live.resolveSibling("other.log.gz"), "another program's log");
+        Files.setLastModifiedTime(otherLog, FileTime.from(Instant.now().minusSeconds(100 * 86_400)));
 
         // retention runs once a minute by the appender's clock: the run this makes due sees all of the above
         clock.millis.addAndGet(61_000);
         Await.until("retention deleted the old transcripts", () -> !Files.exists(old) && !Files.exists(oldArchive));
         assertTrue(Files.exists(recent));
         assertTrue(Files.exists(other), "only transcripts are deleted");
+        assertTrue(Files.exists(otherLog), "a .log.gz the pattern did not make is not a transcript");
         assertTrue(Files.exists(live), "an open session's file is never deleted");
         say("live", "assistant", "still open");
         assertTrue(Files.readString(live).contains("I am open"), Files.readString(live));
