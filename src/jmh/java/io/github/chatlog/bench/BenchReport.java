@@ -88,7 +88,9 @@ public final class BenchReport {
             System.out.printf(Locale.ROOT, "ratio %s %.3f%n", r.name(), r.value());
         }
         if (write) {
-            Files.writeString(Path.of("BENCHMARKS.md"), markdown(results, ratios, mode, failed), StandardCharsets.UTF_8);
+            Path report = Path.of("BENCHMARKS.md");
+            String kept = Files.exists(report) ? analysis(Files.readString(report, StandardCharsets.UTF_8)) : "";
+            Files.writeString(report, markdown(results, ratios, mode, failed) + kept, StandardCharsets.UTF_8);
             Files.createDirectories(Path.of("docs"));
             Files.writeString(Path.of("docs/benchmarks.svg"), svg(ratios), StandardCharsets.UTF_8);
             System.out.println("wrote BENCHMARKS.md and docs/benchmarks.svg");
@@ -315,6 +317,15 @@ public final class BenchReport {
         md.append("\nSample-mode percentiles are in the benchmark's unit per call; B/op is JMH's `gc.alloc.rate.norm` "
                 + "for the whole logging call, Logback's own event included.\n");
         return md.toString();
+    }
+
+    /** The heading of the written-by-hand part of BENCHMARKS.md (profiles, what bounds a gap), which a run keeps. */
+    static final String ANALYSIS = "## Profiles and analysis";
+
+    /** The hand-written part of an existing report, from its heading to the end; empty when it has none. */
+    static String analysis(String report) {
+        int at = report.indexOf("\n" + ANALYSIS + "\n");
+        return at < 0 ? "" : report.substring(at);
     }
 
     private static String fmt(double v) {
