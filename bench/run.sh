@@ -44,6 +44,8 @@ fi
 # the chatlog JSON fields vs the plain LogstashEncoder, same events (ratio json-provider-vs-logstash-encoder)
 run "${common[@]}" -t 1 -rf json -rff "$out/json.json" JsonEncoderBenchmark
 run "${common[@]}" -t 2 -p maxOpenFiles=$open -rf json -rff "$out/chat.json" ChatBenchmark
+# raw writes into 1 and 10,000 files: what the file system allows (ratio disk-files-scaling-10000)
+run "${common[@]}" -t 2 -rf json -rff "$out/spread.json" FileSpreadBenchmark
 # every setting at its default on both sides, 10,000 sessions (ratio chat-vs-sifting-default)
 run "${common[@]}" -t 2 -p maxOpenFiles=0 -p impl=chatlog,sifting -p sessions=10000 -rf json -rff "$out/chat-default.json" \
     ChatBenchmark

@@ -162,6 +162,11 @@ public final class BenchReport {
             add(out, "chat-vs-log4j2-routing" + suffix, ours / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "log4j2",
                     "sessions", "10000", "maxOpenFiles", open), 1.0, "");
         }
+        // the file system's own cost of spreading writes over 10,000 files (information: no target)
+        add(out, "disk-files-scaling-10000", score(rs, "FileSpreadBenchmark", "thrpt", 2, "files", "10000")
+                / score(rs, "FileSpreadBenchmark", "thrpt", 2, "files", "1"), 0.0, "raw 100-byte writes from 2 threads "
+                + "round-robin into 10,000 open files over the same into one file (FileSpreadBenchmark): the kernel is not "
+                + "what makes chat-sessions-scaling-10000 fall (one file shared by two threads even costs it more)");
         // every setting at its default on both sides (maxOpenFiles=0 in ChatBenchmark), 10,000 sessions round-robin
         add(out, "chat-vs-sifting-default", score(rs, "ChatBenchmark", "thrpt", 2, "impl", "chatlog", "sessions", "10000",
                 "maxOpenFiles", "0") / score(rs, "ChatBenchmark", "thrpt", 2, "impl", "sifting", "sessions", "10000",

@@ -73,7 +73,8 @@ final class BenchSupport {
             long total = 0;
             for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 String name = p.getFileName().toString();
-                if (name.endsWith(".db") || name.endsWith("-wal") || name.endsWith("-shm")) {
+                // not logs: the database, and the dot files beside the logs (the lock, the chats/.layout description)
+                if (name.startsWith(".") || name.endsWith(".db") || name.endsWith("-wal") || name.endsWith("-shm")) {
                     continue;
                 }
                 try (InputStream in = name.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p), 1 << 16)
