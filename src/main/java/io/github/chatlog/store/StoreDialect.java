@@ -334,6 +334,16 @@ enum StoreDialect {
     /** The tables and indexes, created if missing. */
     abstract List<String> ddl();
 
+    /**
+     * Indexes added within a schema version, created on every open for writing when missing ({@code IF NOT EXISTS}),
+     * so a database made by an earlier build of the same version gains them without a migration. The one on
+     * {@code messages(timestamp)} lets a search, newest first and stopping at its limit, read the newest messages first
+     * instead of every message and a sort: a rare word's ten newest hits are found near the end, not in a full scan.
+     */
+    List<String> addedIndexes() {
+        return List.of("CREATE INDEX IF NOT EXISTS idx_messages_ts ON messages(timestamp)");
+    }
+
     /** Statements that improve the schema where permitted (an extension, say); the store works without them. */
     List<String> optionalDdl() {
         return List.of();

@@ -54,6 +54,9 @@ public final class StoreSchema {
                 }
                 dialect.recordSchemaVersion(s, VERSION);
             }
+            for (String ddl : dialect.addedIndexes()) {
+                s.execute(ddl);
+            }
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();

@@ -125,6 +125,28 @@ class EventStoreTest {
         assertEquals(List.of("1"), StoreBackend.column(url, "SELECT version FROM schema_version"));
     }
 
+    /** A database made before the search-order index existed (same schema version) gains it when opened to write. */
+    @ParameterizedTest
+    @EnumSource(StoreBackend.class)
+    void aDatabaseOfTheSameVersionGainsTheIndexesAddedSince(StoreBackend backend, @TempDir Path dir) throws Exception {
+        String url = backend.newStore(dir, "added");
+        String indexes = backend == StoreBackend.SQLITE
+                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND name = 'idx_messages_ts'"
+                : "SELECT indexname FROM pg_indexes WHERE tablename = 'messages' AND indexname = 'idx_messages_ts'";
+        try (Connection c = StoreConnections.open(url, 1000); Statement s = c.createStatement()) {
+            s.execute("DROP INDEX idx_messages_ts"); // as an earlier build left it
+        }
+        assertEquals(List.of(), StoreBackend.column(url, indexes));
+        try (EventStore reader = EventStore.openForReading(url)) { // reading changes nothing
+            assertTrue(reader != null);
+        }
+        assertEquals(List.of(), StoreBackend.column(url, indexes));
+        try (Connection c = StoreConnections.open(url, 1000)) {
+            assertTrue(c.isValid(1));
+        }
+        assertEquals(List.of("idx_messages_ts"), StoreBackend.column(url, indexes));
+    }
+
     @ParameterizedTest
     @EnumSource(StoreBackend.class)
     void aDatabaseOfANewerVersionIsRefused(StoreBackend backend, @TempDir Path dir) throws Exception {
