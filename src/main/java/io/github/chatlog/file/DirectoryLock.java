@@ -45,7 +45,7 @@ public final class DirectoryLock {
     private static final int VALUE = 16;       // that session's first-entry time
     private static final int WANTED = 24;      // how many processes are waiting for the slot
     /** How long a slot's lock is kept after a write with no other write following: {@value} ms. */
-    static final long LINGER_MS = 20;
+    static final long LINGER_MS = 250;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private static final Map<Path, DirectoryLock> OPEN = new HashMap<>(); // guarded by itself
