@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,6 +84,16 @@ enum StoreDialect {
                             + "old.content); END",
                     "CREATE TABLE IF NOT EXISTS ingest_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
                             + "done_bytes INTEGER NOT NULL, head TEXT NOT NULL)");
+        }
+
+        @Override
+        boolean hasIndex(Connection c, String name) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next();
+                }
+            }
         }
 
         @Override
@@ -201,6 +212,16 @@ enum StoreDialect {
         List<String> optionalDdl() {
             return List.of("CREATE EXTENSION IF NOT EXISTS pg_trgm",
                     "CREATE INDEX IF NOT EXISTS idx_messages_content_trgm ON messages USING gin (content gin_trgm_ops)");
+        }
+
+        @Override
+        boolean hasIndex(Connection c, String name) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
         }
 
         @Override
@@ -335,14 +356,22 @@ enum StoreDialect {
     abstract List<String> ddl();
 
     /**
-     * Indexes added within a schema version, created on every open for writing when missing ({@code IF NOT EXISTS}),
-     * so a database made by an earlier build of the same version gains them without a migration. The one on
+     * Indexes added within a schema version, created at an open for writing when missing, so a database made by an
+     * earlier build of the same version gains them without a migration (where the writer may create them: the store
+     * works without them, only slower). The one on
      * {@code messages(timestamp)} lets a search, newest first and stopping at its limit, read the newest messages first
      * instead of every message and a sort: a rare word's ten newest hits are found near the end, not in a full scan.
      */
-    List<String> addedIndexes() {
-        return List.of("CREATE INDEX IF NOT EXISTS idx_messages_ts ON messages(timestamp)");
+    List<AddedIndex> addedIndexes() {
+        return List.of(new AddedIndex("idx_messages_ts", "CREATE INDEX IF NOT EXISTS idx_messages_ts ON messages(timestamp)"));
     }
+
+    /** An index added within a schema version: its name, and the statement that creates it. */
+    record AddedIndex(String name, String ddl) {
+    }
+
+    /** Whether the index exists; looked up first, so a writer that may not create indexes is never asked to. */
+    abstract boolean hasIndex(Connection c, String name) throws SQLException;
 
     /** Statements that improve the schema where permitted (an extension, say); the store works without them. */
     List<String> optionalDdl() {

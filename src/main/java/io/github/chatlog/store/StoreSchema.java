@@ -44,18 +44,14 @@ public final class StoreSchema {
                     s.execute(ddl);
                 }
                 for (String ddl : dialect.optionalDdl()) {
-                    Savepoint before = c.setSavepoint();
-                    try {
-                        s.execute(ddl);
-                        c.releaseSavepoint(before);
-                    } catch (SQLException notPermitted) {
-                        c.rollback(before); // the store works without it, only slower
-                    }
+                    optional(c, s, ddl);
                 }
                 dialect.recordSchemaVersion(s, VERSION);
             }
-            for (String ddl : dialect.addedIndexes()) {
-                s.execute(ddl);
+            for (StoreDialect.AddedIndex index : dialect.addedIndexes()) {
+                if (!dialect.hasIndex(c, index.name())) {
+                    optional(c, s, index.ddl());
+                }
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -63,6 +59,17 @@ public final class StoreSchema {
             throw e;
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    /** Runs a statement the store works without (only slower): where it is not permitted, the rest goes on. */
+    private static void optional(Connection c, Statement s, String ddl) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            s.execute(ddl);
+            c.releaseSavepoint(before);
+        } catch (SQLException notPermitted) {
+            c.rollback(before);
         }
     }
 

@@ -147,6 +147,37 @@ class EventStoreTest {
         assertEquals(List.of("idx_messages_ts"), StoreBackend.column(url, indexes));
     }
 
+    /**
+     * In production a PostgreSQL writer often has rights to the rows, not to the schema (the tables belong to another
+     * role): it opens the store all the same, and an index it may not add is left to the owner.
+     */
+    @Test
+    void aPostgresWriterThatDoesNotOwnTheTablesOpensTheStore() throws Exception {
+        String url = StoreBackend.POSTGRES.newStore(null, "rows_only");
+        try (Connection c = StoreConnections.open(url, 1000); Statement s = c.createStatement()) {
+            s.execute("DROP INDEX idx_messages_ts"); // as an earlier build left it
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rows_only') THEN "
+                    + "CREATE ROLE rows_only LOGIN; END IF; END $$");
+            s.execute("GRANT USAGE ON SCHEMA public TO rows_only");
+            s.execute("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO rows_only");
+            s.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO rows_only");
+        }
+        String asWriter = url.replace("user=chatlog", "user=rows_only");
+        assertTrue(asWriter.contains("user=rows_only"), asWriter);
+        try (Connection c = StoreConnections.open(asWriter, 1000); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_user")) {
+            assertTrue(rs.next());
+            assertEquals("rows_only", rs.getString(1));
+        }
+        assertEquals(List.of(), StoreBackend.column(url, "SELECT indexname FROM pg_indexes WHERE indexname = 'idx_messages_ts'"),
+                "not the writer's to add");
+        try (Connection c = StoreConnections.open(url, 1000)) { // the owner adds it at its next open
+            assertTrue(c.isValid(1));
+        }
+        assertEquals(List.of("idx_messages_ts"), StoreBackend.column(url,
+                "SELECT indexname FROM pg_indexes WHERE indexname = 'idx_messages_ts'"));
+    }
+
     @ParameterizedTest
     @EnumSource(StoreBackend.class)
     void aDatabaseOfANewerVersionIsRefused(StoreBackend backend, @TempDir Path dir) throws Exception {
