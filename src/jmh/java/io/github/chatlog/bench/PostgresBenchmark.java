@@ -1,7 +1,6 @@
 package io.github.chatlog.bench;
 
 import ch.qos.logback.classic.LoggerContext;
-import io.github.chatlog.store.StoreConnections;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -16,12 +15,9 @@ import org.slf4j.Logger;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,9 +39,7 @@ public class PostgresBenchmark {
     private String url;
     private LoggerContext context;
     private Logger logger;
-    private Connection jdbc;
-    private PreparedStatement insert;
-    private int pending;
+    private JdbcBaseline jdbc;
     private final LongAdder ops = new LongAdder();
     private final IllegalStateException error = new IllegalStateException("provider timeout");
 
@@ -65,10 +59,7 @@ public class PostgresBenchmark {
                     + "<root level='INFO'><appender-ref ref='S'/></root>");
             logger = context.getLogger("error.bench");
         } else {
-            jdbc = StoreConnections.open(url, 5000);
-            jdbc.setAutoCommit(false);
-            insert = jdbc.prepareStatement("INSERT INTO events (ts, event_type, source, message, session_id, kv_json, "
-                    + "raw_line, instance, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            jdbc = new JdbcBaseline(url, true);
         }
     }
 
@@ -77,24 +68,7 @@ public class PostgresBenchmark {
         if (logger != null) {
             logger.error("llm call failed", error);
         } else {
-            synchronized (this) {
-                insert.setString(1, "2026-01-01T00:00:00.000Z");
-                insert.setString(2, "error:runtime");
-                insert.setString(3, "bench");
-                insert.setString(4, "llm call failed - IllegalStateException: provider timeout");
-                insert.setString(5, null);
-                insert.setString(6, null);
-                insert.setString(7, "2026-01-01T00:00:00.000Z|error:runtime|bench|llm call failed - "
-                        + "IllegalStateException: provider timeout");
-                insert.setString(8, "bench:1");
-                insert.setObject(9, UUID.randomUUID(), Types.OTHER);
-                insert.addBatch();
-                if (++pending == 500) {
-                    insert.executeBatch();
-                    jdbc.commit();
-                    pending = 0;
-                }
-            }
+            jdbc.insert();
         }
         ops.increment();
     }
@@ -104,9 +78,7 @@ public class PostgresBenchmark {
         if (context != null) {
             context.stop(); // drains the queue
         } else {
-            insert.executeBatch();
-            jdbc.commit();
-            jdbc.close();
+            jdbc.finish();
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE event_type = 'error:runtime'")) {

@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,9 +38,7 @@ public class StoreBenchmark {
     private Path dir;
     private LoggerContext context;
     private Logger logger;
-    private Connection jdbc;
-    private PreparedStatement insert;
-    private int pending;
+    private JdbcBaseline jdbc;
     private final LongAdder ops = new LongAdder();
     private final IllegalStateException error = new IllegalStateException("provider timeout");
 
@@ -54,10 +51,7 @@ public class StoreBenchmark {
                     + "<url>" + url + "</url></appender><root level='INFO'><appender-ref ref='S'/></root>");
             logger = context.getLogger("error.bench");
         } else {
-            jdbc = StoreConnections.open(url, 5000);
-            jdbc.setAutoCommit(false);
-            insert = jdbc.prepareStatement("INSERT INTO events (ts, event_type, source, message, session_id, kv_json, "
-                    + "raw_line) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            jdbc = new JdbcBaseline(url, false);
         }
     }
 
@@ -66,22 +60,7 @@ public class StoreBenchmark {
         if (logger != null) {
             logger.error("llm call failed", error);
         } else {
-            synchronized (this) {
-                insert.setString(1, "2026-01-01T00:00:00.000Z");
-                insert.setString(2, "error:runtime");
-                insert.setString(3, "bench");
-                insert.setString(4, "llm call failed - IllegalStateException: provider timeout");
-                insert.setString(5, null);
-                insert.setString(6, null);
-                insert.setString(7, "2026-01-01T00:00:00.000Z|error:runtime|bench|llm call failed - "
-                        + "IllegalStateException: provider timeout");
-                insert.addBatch();
-                if (++pending == 500) {
-                    insert.executeBatch();
-                    jdbc.commit();
-                    pending = 0;
-                }
-            }
+            jdbc.insert();
         }
         ops.increment();
     }
@@ -91,9 +70,7 @@ public class StoreBenchmark {
         if (context != null) {
             context.stop(); // drains the queue
         } else {
-            insert.executeBatch();
-            jdbc.commit();
-            jdbc.close();
+            jdbc.finish();
         }
         try (Connection c = StoreConnections.open(StoreConnections.PREFIX + dir.resolve("chatlog.db"), 5000);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
