@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,14 +20,7 @@ class AdapterDemoTest {
 
     @Test
     void theLangChain4jDemoLogsItsConversationThroughTheListenerAndPrintsTheTranscript(@TempDir Path dir) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "-Dlogback.configurationFile=" + Path.of("logback-example.xml").toAbsolutePath(),
-                "-DCHATLOG_DIR=" + dir, ChatlogCli.class.getName(), "demo-adapter")
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), output);
+        String output = DemoTest.runWithTheExample(dir, "demo-adapter", 120);
 
         List<String> types = Files.readAllLines(dir.resolve("master.log"), StandardCharsets.UTF_8).stream()
                 .map(MasterLineFormat::parse).map(MasterLine::eventType).collect(Collectors.toList());

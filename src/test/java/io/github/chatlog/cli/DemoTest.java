@@ -18,16 +18,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code chatlog demo} in its own JVM with logback-example.xml, as the launcher runs it. */
 class DemoTest {
 
-    @Test
-    void demoLogsASessionAndShowsWhereItWent(@TempDir Path dir) throws Exception {
+    /**
+     * Runs {@code command} in its own JVM with logback-example.xml and {@code CHATLOG_DIR=dir}, as the launcher does;
+     * asserts it ended within {@code seconds} with exit code 0, and returns what it printed.
+     */
+    static String runWithTheExample(Path dir, String command, int seconds) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=" + Path.of("logback-example.xml").toAbsolutePath(),
-                "-DCHATLOG_DIR=" + dir, ChatlogCli.class.getName(), "demo")
+                "-DCHATLOG_DIR=" + dir, ChatlogCli.class.getName(), command)
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), output);
+        return output;
+    }
+
+    @Test
+    void demoLogsASessionAndShowsWhereItWent(@TempDir Path dir) throws Exception {
+        String output = runWithTheExample(dir, "demo", 60);
         assertTrue(output.contains("master event log : " + dir.resolve("master.log")), output);
 
         List<String> lines = Files.readAllLines(dir.resolve("master.log"), StandardCharsets.UTF_8);
